@@ -1,0 +1,91 @@
+"""Candidate shifts per agent and day: the slot grid the model chooses from.
+
+A candidate is one (shift type, start minute). Rules that forbid a candidate outright
+(availability, History rest) are recorded as *blockers* so that the infeasibility
+diagnosis can switch them on and off; the normal model simply leaves blocked
+candidates out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shiftcare.problem import MINUTES_PER_DAY, Agent, Problem, ShiftType
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a candidate shift is forbidden: a rule group key and the workbook row."""
+
+    group: str
+    sheet: str
+    row: int | None
+
+
+@dataclass
+class Candidate:
+    """One possible shift of an agent on a day; minutes from the horizon start."""
+
+    agent_index: int
+    day: int
+    shift_type: ShiftType
+    start: int
+    blockers: list[Blocker] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.shift_type.length_minutes
+
+    def start_interval(self, interval_minutes: int) -> int:
+        return self.start // interval_minutes
+
+    def end_interval(self, interval_minutes: int) -> int:
+        return self.end // interval_minutes
+
+
+def allowed_shift_types(problem: Problem, agent: Agent) -> tuple[ShiftType, ...]:
+    """Shift types the agent may work (their ``shift_types`` column)."""
+    return tuple(s for s in problem.shift_types if s.id in agent.shift_types)
+
+
+def candidate_shifts(problem: Problem, agent_index: int, day: int) -> list[Candidate]:
+    """Every grid-, window- and weekday-valid shift of one agent on one day, with blockers."""
+    agent = problem.agents[agent_index]
+    weekday = problem.date_of(day).weekday()
+    candidates = []
+    for shift_type in allowed_shift_types(problem, agent):
+        if weekday not in shift_type.weekdays:
+            continue
+        for time_of_day in shift_type.start_times_of_day():
+            candidate = Candidate(agent_index, day, shift_type, day * MINUTES_PER_DAY + time_of_day)
+            candidate.blockers.extend(_availability_blockers(problem, agent, candidate))
+            candidate.blockers.extend(_history_blockers(problem, agent, candidate))
+            candidates.append(candidate)
+    return candidates
+
+
+def _availability_blockers(problem: Problem, agent: Agent, candidate: Candidate) -> list[Blocker]:
+    """Hard availability rows (``off``, ``window``) that forbid this candidate."""
+    blockers = []
+    for row in problem.availability_of(agent.id, candidate.day):
+        if row.status == "off":
+            blockers.append(Blocker(f"availability_off:{agent.id}:{candidate.day}",
+                                    "Availability", row.row))
+        elif row.status == "window":
+            too_early = row.window_from is not None and candidate.start < row.window_from
+            too_late = row.window_to is not None and candidate.end > row.window_to
+            if too_early or too_late:
+                blockers.append(Blocker(f"availability_window:{agent.id}:{candidate.day}",
+                                        "Availability", row.row))
+    return blockers
+
+
+def _history_blockers(problem: Problem, agent: Agent, candidate: Candidate) -> list[Blocker]:
+    """The History sheet's last shift end, when this candidate starts within min rest of it."""
+    history = problem.history_of(agent.id)
+    if history is None or history.last_shift_end is None:
+        return []
+    rest_minutes = round(agent.min_rest_hours * 60)
+    if candidate.start - history.last_shift_end >= rest_minutes:
+        return []
+    return [Blocker(f"min_rest_history:{agent.id}", "History", history.row)]

@@ -1,0 +1,166 @@
+"""Runs CP-SAT on the model of a Problem and turns the result into a Solution."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.sat.python import cp_model
+
+from shiftcare.model import BuiltModel, build_model
+from shiftcare.model.hints import add_hints
+from shiftcare.model.objective import objective_value
+from shiftcare.problem import Mode, Problem
+from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo, Status
+from shiftcare.staffing import required_agents
+
+log = logging.getLogger("shiftcare")
+
+ProgressFn = Callable[[float, float, float], None]
+"""Called on each improving roster with (seconds, objective, best bound)."""
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Solver settings; ``None`` takes the workbook's Settings value."""
+
+    mode: Mode = "stress-aware"
+    time_limit_seconds: float | None = None
+    workers: int | None = None
+    seed: int | None = None
+    log_search: bool = False
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Reports every improving roster to ``progress``."""
+
+    def __init__(self, built: BuiltModel, progress: ProgressFn) -> None:
+        super().__init__()
+        self._built = built
+        self._progress = progress
+        self._started = time.monotonic()
+
+    def on_solution_callback(self) -> None:
+        self._progress(
+            time.monotonic() - self._started,
+            objective_value(self._built, self.objective_value),
+            objective_value(self._built, self.best_objective_bound),
+        )
+
+
+def solver_parameters(problem: Problem, options: SolveOptions) -> cp_model.CpSolver:
+    """A CpSolver with time limit, workers and seed from options, else Settings."""
+    settings = problem.settings
+    solver = cp_model.CpSolver()
+    limit = options.time_limit_seconds
+    solver.parameters.max_time_in_seconds = float(
+        settings.time_limit_seconds if limit is None else limit
+    )
+    workers = settings.workers if options.workers is None else options.workers
+    solver.parameters.num_workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
+    solver.parameters.random_seed = settings.seed if options.seed is None else options.seed
+    solver.parameters.log_search_progress = options.log_search
+    return solver
+
+
+def solve(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    progress: ProgressFn | None = None,
+    required: npt.NDArray[np.int64] | None = None,
+) -> Solution:
+    """Build and solve the model; the Solution is empty unless status is OPTIMAL/FEASIBLE."""
+    options = options or SolveOptions()
+    started = time.monotonic()
+    if required is None:
+        required = required_agents(problem)
+    built = build_model(problem, required, options.mode)
+    add_hints(built)
+    proto = built.model.proto
+    log.info("model: %d variables, %d constraints (built in %.1f s)",
+             len(proto.variables), len(proto.constraints), time.monotonic() - started)
+    solver = solver_parameters(problem, options)
+    remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
+    solver.parameters.max_time_in_seconds = max(1.0, remaining)
+    callback = _ProgressCallback(built, progress) if progress else None
+    status_code = solver.solve(built.model, callback)
+    status: Status = solver.status_name(status_code)  # type: ignore[assignment]
+    info = SolveInfo(
+        status=status,
+        mode=options.mode,
+        solve_seconds=round(time.monotonic() - started, 3),
+        num_variables=len(proto.variables),
+        num_constraints=len(proto.constraints),
+    )
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return Solution((), (), info)
+    info = SolveInfo(
+        status=status,
+        mode=options.mode,
+        objective=objective_value(built, solver.objective_value),
+        best_bound=objective_value(built, solver.best_objective_bound),
+        solve_seconds=info.solve_seconds,
+        num_variables=info.num_variables,
+        num_constraints=info.num_constraints,
+    )
+    shifts, blocks = extract_roster(built, solver)
+    return Solution(shifts, blocks, info)
+
+
+def extract_roster(
+    built: BuiltModel, solver: cp_model.CpSolver
+) -> tuple[tuple[Shift, ...], tuple[ActivityBlock, ...]]:
+    """The chosen shifts and the activity blocks that tile each of them."""
+    problem = built.problem
+    interval = built.interval
+    shifts: list[Shift] = []
+    blocks: list[ActivityBlock] = []
+    for agent_day in built.agent_days:
+        chosen = [c for c, v in zip(agent_day.candidates, agent_day.shift_vars, strict=True)
+                  if solver.boolean_value(v)]
+        if not chosen:
+            continue
+        candidate = chosen[0]
+        agent_id = agent_day.agent.id
+        shifts.append(Shift(agent_id, agent_day.day, candidate.shift_type.id,
+                            candidate.start, candidate.end))
+        first = candidate.start_interval(interval)
+        labels: list[tuple[ActivityKind, str, bool]] = [
+            ("recovery", "", True) for _ in range(candidate.end_interval(interval) - first)
+        ]
+        rules = {b.name: b for b in candidate.shift_type.breaks}
+        for (type_id, name, t), var in agent_day.break_vars.items():
+            if type_id == candidate.shift_type.id and solver.boolean_value(var):
+                for u in range(t, t + rules[name].duration_minutes // interval):
+                    labels[u - first] = ("break", name, rules[name].paid)
+        for (q, t), var in agent_day.phone.items():
+            if first <= t < first + len(labels) and solver.boolean_value(var):
+                labels[t - first] = ("phone", problem.queues[q].id, True)
+        blocks.extend(_merge_blocks(agent_id, agent_day.day, candidate.start, interval, labels))
+    return tuple(shifts), tuple(blocks)
+
+
+def _merge_blocks(
+    agent_id: str,
+    day: int,
+    start: int,
+    interval: int,
+    labels: list[tuple[ActivityKind, str, bool]],
+) -> list[ActivityBlock]:
+    """Consecutive intervals with the same activity, detail and pay become one block."""
+    blocks: list[ActivityBlock] = []
+    for offset, (kind, detail, paid) in enumerate(labels):
+        minute = start + offset * interval
+        last = blocks[-1] if blocks else None
+        if last and (last.activity, last.detail, last.paid) == (kind, detail, paid):
+            blocks[-1] = ActivityBlock(agent_id, day, last.start, minute + interval, kind,
+                                       detail, paid)
+        else:
+            blocks.append(ActivityBlock(agent_id, day, minute, minute + interval, kind,
+                                        detail, paid))
+    return blocks
