@@ -58,9 +58,10 @@ def _add_break_window(
         agent_day.break_vars[(shift_type.id, rule.name, t)] = start
         built.model.add(start <= cp_model.LinearExpr.sum(shift_vars))
         starts.append(start)
+    guard = built.guard(f"break_count:{shift_type.id}:{rule.name}", "Breaks", rule.row)
     built.model.add(
         cp_model.LinearExpr.sum(starts) == cp_model.LinearExpr.sum([v for _, v in chosen])
-    )
+    ).only_enforce_if(guard)
 
 
 def _add_break_spacing(built: BuiltModel, agent_day: AgentDay, shift_type: ShiftType) -> None:
@@ -68,6 +69,7 @@ def _add_break_spacing(built: BuiltModel, agent_day: AgentDay, shift_type: Shift
     interval = built.interval
     gap = math.ceil(built.problem.settings.min_minutes_between_breaks / interval - 1e-9)
     rules = shift_type.breaks
+    guard = built.guard(f"break_spacing:{shift_type.id}", "Settings", None)
     for i, first in enumerate(rules):
         for second in rules[i + 1:]:
             first_starts = _starts_of(agent_day, shift_type, first)
@@ -80,7 +82,9 @@ def _add_break_spacing(built: BuiltModel, agent_day: AgentDay, shift_type: Shift
                     if t1 - second_len - gap < t2 < t1 + first_len + gap
                 ]
                 if clash:
-                    built.model.add(var1 + cp_model.LinearExpr.sum(clash) <= 1)
+                    built.model.add(var1 + cp_model.LinearExpr.sum(clash) <= 1).only_enforce_if(
+                        guard
+                    )
 
 
 def _starts_of(

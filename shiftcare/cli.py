@@ -1,0 +1,168 @@
+"""The ``shiftcare`` command line: wiring and exit codes, no scheduling logic.
+
+Exit codes: 0 roster written, 2 bad input or usage, 3 infeasible (Diagnostics written),
+4 no roster within the time limit, 1 unexpected error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import click
+
+from shiftcare import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 0, 1, 2, 3, 4
+log = logging.getLogger("shiftcare")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitWith(Exception):
+    """Stop the command with an exit code after its message was printed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _configure_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
+    logging.basicConfig(level=level, format="shiftcare: %(message)s", stream=sys.stderr,
+                        force=True)
+
+
+def user_errors(command: F) -> F:
+    """Turn bad input into exit 2 with one line per problem, and crashes into exit 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from shiftcare.errors import ShiftcareError, WorkbookError
+        from shiftcare.io.excel_write import OutputWriteError
+
+        try:
+            return command(*args, **kwargs)
+        except ExitWith as stop:
+            sys.exit(stop.code)
+        except WorkbookError as error:
+            click.echo(f"error: {len(error.problems)} problem(s) in the workbook:", err=True)
+            for problem in error.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except (ShiftcareError, OutputWriteError) as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(getattr(error, "exit_code", EXIT_BAD_INPUT))
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_ERROR)
+        except Exception as error:  # an unexpected failure: exit 1, traceback only with -v
+            log.debug("unexpected error", exc_info=True)
+            click.echo(f"unexpected error ({type(error).__name__}): {error}\n"
+                       "run again with --verbose for the traceback", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return cast(F, wrapper)
+
+
+def default_output(input_path: Path, suffix: str) -> Path:
+    """``<input stem>.<suffix>.xlsx`` beside the input."""
+    return input_path.with_name(f"{input_path.stem}.{suffix}.xlsx")
+
+
+def check_output_path(input_path: Path, output_path: Path) -> None:
+    """Refuse to overwrite the input workbook."""
+    if output_path.resolve() == input_path.resolve():
+        click.echo(f"error: the output {output_path} is the input workbook; "
+                   "shiftcare never writes its input, choose another -o", err=True)
+        raise ExitWith(EXIT_BAD_INPUT)
+
+
+def _progress_printer(quiet: bool) -> Callable[[float, float, float], None] | None:
+    if quiet:
+        return None
+
+    def show(seconds: float, objective: float, bound: float) -> None:
+        gap = (objective - bound) / max(1.0, abs(objective))
+        click.echo(f"  {seconds:7.1f} s  objective {objective:14.1f}  bound {bound:14.1f}"
+                   f"  gap {gap:7.2%}", err=True)
+
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="shiftcare")
+def main() -> None:
+    """Stress-aware workforce scheduling for call centres (Excel in, roster out)."""
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
+              help="Output workbook [default: <INPUT stem>.solved.xlsx beside INPUT].")
+@click.option("--mode", type=click.Choice(["stress-aware", "baseline"]), default="stress-aware",
+              show_default=True, help="baseline drops the stress rules and nothing else.")
+@click.option("--time-limit", type=click.FloatRange(min=1), default=None,
+              help="Solver wall-clock limit in seconds [default: Settings time_limit_seconds].")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Solver threads, 0 = all cores [default: Settings workers].")
+@click.option("--seed", type=int, default=None, help="Random seed [default: Settings seed].")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging and the solver's search log.")
+@user_errors
+def solve(input_path: Path, output_path: Path | None, mode: str, time_limit: float | None,
+          workers: int | None, seed: int | None, quiet: bool, verbose: bool) -> None:
+    """Solve INPUT and write the roster workbook."""
+    from shiftcare.pipeline import run_solve
+    from shiftcare.solve import SolveOptions
+
+    _configure_logging(quiet, verbose)
+    output_path = output_path or default_output(input_path, "solved")
+    check_output_path(input_path, output_path)
+    options = SolveOptions(mode=mode, time_limit_seconds=time_limit,  # type: ignore[arg-type]
+                           workers=workers, seed=seed, log_search=verbose)
+    code = run_solve(input_path, output_path, options, _progress_printer(quiet))
+    raise ExitWith(code)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
+              help="Output workbook [default: <INPUT stem>.staffing.xlsx beside INPUT].")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the table.")
+@user_errors
+def staffing(input_path: Path, output_path: Path | None, quiet: bool) -> None:
+    """Required agents per interval and queue (Erlang C / Erlang A) for INPUT."""
+    from shiftcare.io.excel_read import read_workbook
+    from shiftcare.staffing import staffing_table, write_staffing_workbook
+
+    _configure_logging(quiet, False)
+    output_path = output_path or default_output(input_path, "staffing")
+    check_output_path(input_path, output_path)
+    table = staffing_table(read_workbook(input_path))
+    if not quiet:
+        busy = table[table["calls"] > 0]
+        click.echo(busy.to_string(index=False, max_rows=60))
+    write_staffing_workbook(table, output_path)
+    click.echo(f"wrote {output_path}", err=True)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--size", type=click.Choice(["small", "medium"]), default="small", show_default=True,
+              help="Which bundled sample to write.")
+@user_errors
+def demo(path: Path | None, size: str) -> None:
+    """Write a sample input workbook to PATH [default: shiftcare-<size>.xlsx]."""
+    from shiftcare.samples import build_sample
+
+    path = path or Path(f"shiftcare-{size}.xlsx")
+    build_sample(size, path)  # type: ignore[arg-type]
+    click.echo(f"wrote {path}; solve it with: shiftcare solve {path}", err=True)
+
+
+if __name__ == "__main__":
+    main()
