@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from shiftcare.bound import lp_lower_bound
 from shiftcare.model import BuiltModel, build_model
 from shiftcare.model.hints import add_hints
 from shiftcare.model.objective import objective_value
@@ -34,22 +35,29 @@ class SolveOptions:
     workers: int | None = None
     seed: int | None = None
     log_search: bool = False
+    lp_bound_share: float = 0.3
+    """Share of the time limit the LP lower bound may use before CP-SAT starts (0 = skip)."""
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Reports every improving roster to ``progress``."""
 
-    def __init__(self, built: BuiltModel, progress: ProgressFn) -> None:
+    def __init__(self, built: BuiltModel, progress: ProgressFn, bound_floor: float | None,
+                 started: float) -> None:
         super().__init__()
         self._built = built
         self._progress = progress
-        self._started = time.monotonic()
+        self._bound_floor = bound_floor
+        self._started = started
 
     def on_solution_callback(self) -> None:
+        bound = self.best_objective_bound
+        if self._bound_floor is not None:
+            bound = max(bound, min(self._bound_floor, self.objective_value))
         self._progress(
             time.monotonic() - self._started,
             objective_value(self._built, self.objective_value),
-            objective_value(self._built, self.best_objective_bound),
+            objective_value(self._built, bound),
         )
 
 
@@ -85,9 +93,13 @@ def solve(
     log.info("model: %d variables, %d constraints (built in %.1f s)",
              len(proto.variables), len(proto.constraints), time.monotonic() - started)
     solver = solver_parameters(problem, options)
+    lp_bound = None
+    if options.lp_bound_share > 0:
+        budget = options.lp_bound_share * solver.parameters.max_time_in_seconds
+        lp_bound = lp_lower_bound(proto, budget)
     remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
     solver.parameters.max_time_in_seconds = max(1.0, remaining)
-    callback = _ProgressCallback(built, progress) if progress else None
+    callback = _ProgressCallback(built, progress, lp_bound, started) if progress else None
     status_code = solver.solve(built.model, callback)
     status: Status = solver.status_name(status_code)  # type: ignore[assignment]
     info = SolveInfo(
@@ -99,11 +111,14 @@ def solve(
     )
     if status not in ("OPTIMAL", "FEASIBLE"):
         return Solution((), (), info)
+    best_bound = solver.best_objective_bound
+    if lp_bound is not None and status == "FEASIBLE":
+        best_bound = max(best_bound, min(lp_bound, solver.objective_value))
     info = SolveInfo(
         status=status,
         mode=options.mode,
         objective=objective_value(built, solver.objective_value),
-        best_bound=objective_value(built, solver.best_objective_bound),
+        best_bound=objective_value(built, best_bound),
         solve_seconds=info.solve_seconds,
         num_variables=info.num_variables,
         num_constraints=info.num_constraints,
