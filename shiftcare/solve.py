@@ -14,7 +14,8 @@ from ortools.sat.python import cp_model
 
 from shiftcare.bound import lp_lower_bound
 from shiftcare.model import BuiltModel, build_model
-from shiftcare.model.hints import add_hints
+from shiftcare.greedy import greedy_roster
+from shiftcare.model.hints import add_roster_shift_hints, add_solution_hint
 from shiftcare.model.objective import objective_value
 from shiftcare.problem import Mode, Problem
 from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo, Status
@@ -22,6 +23,7 @@ from shiftcare.staffing import required_agents
 
 log = logging.getLogger("shiftcare")
 
+GREEDY_HINT_MIN_VARIABLES = 60_000
 ProgressFn = Callable[[float, float, float], None]
 """Called on each improving roster with (seconds, objective, best bound)."""
 
@@ -36,6 +38,8 @@ class SolveOptions:
     seed: int | None = None
     log_search: bool = False
     lp_bound_share: float = 0.3
+    greedy_hint: bool | None = None
+    """Hint CP-SAT with the greedy roster; None = only for models of over 60,000 variables."""
     """Share of the time limit the LP lower bound may use before CP-SAT starts (0 = skip)."""
 
 
@@ -88,7 +92,10 @@ def solve(
     if required is None:
         required = required_agents(problem)
     built = build_model(problem, required, options.mode)
-    add_hints(built)
+    if problem.existing_roster:
+        add_roster_shift_hints(built)
+    elif _wants_greedy_hint(built, options):
+        add_solution_hint(built, greedy_roster(problem, required, options.mode))
     proto = built.model.proto
     log.info("model: %d variables, %d constraints (built in %.1f s)",
              len(proto.variables), len(proto.constraints), time.monotonic() - started)
@@ -125,6 +132,13 @@ def solve(
     )
     shifts, blocks = extract_roster(built, solver)
     return Solution(shifts, blocks, info)
+
+
+def _wants_greedy_hint(built: BuiltModel, options: SolveOptions) -> bool:
+    """Measured: the greedy hint speeds up large models and slightly hurts small ones."""
+    if options.greedy_hint is not None:
+        return options.greedy_hint
+    return len(built.model.proto.variables) > GREEDY_HINT_MIN_VARIABLES
 
 
 def extract_roster(

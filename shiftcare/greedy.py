@@ -1,0 +1,314 @@
+"""A fast constructive roster: shifts, then breaks, then queues, interval by interval.
+
+It obeys every hard rule and, in stress-aware mode, every stress rule, so it is a valid
+roster on its own and a complete hint for CP-SAT. Three greedy passes:
+
+1. shifts: day by day, repeatedly give the (agent, candidate) that covers the most
+   remaining need (agents on the phone still required), within each agent's contract;
+2. breaks: each break at the allowed start whose intervals have the least need;
+3. queues: per interval, complaint-heavy queues first, to agents whose run, daily
+   complaint minutes and pending recovery allow it; a run is ended before it needs a
+   recovery whenever a calm queue or idle time can take the agent.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from shiftcare.model.options import Candidate, candidate_shifts
+from shiftcare.problem import Agent, Mode, Problem, Settings
+from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo
+
+
+@dataclass
+class _AgentState:
+    """What the shift pass knows of one agent: days worked, paid minutes, last shift."""
+
+    agent: Agent
+    paid_minutes: int = 0
+    days: list[int] = field(default_factory=list)
+    last_end: int | None = None
+    streak_before: int = 0
+
+
+@dataclass
+class _Planned:
+    """A chosen shift and its per-interval labels (kind, detail, paid)."""
+
+    agent_index: int
+    candidate: Candidate
+    labels: list[tuple[ActivityKind, str, bool]]
+
+
+def greedy_roster(problem: Problem, required: npt.NDArray[np.int64],
+                  mode: Mode = "stress-aware") -> Solution:
+    """A complete roster built greedily (see the module docstring)."""
+    need = required.astype(np.float64).copy()
+    planned = _choose_shifts(problem, need)
+    for plan in planned:
+        _place_breaks(problem, plan, need)
+    _assign_queues(problem, planned, required, mode)
+    return _to_solution(problem, planned, mode)
+
+
+def _initial_states(problem: Problem) -> list[_AgentState]:
+    states = []
+    for agent in problem.agents:
+        history = problem.history_of(agent.id)
+        state = _AgentState(agent)
+        if history is not None:
+            state.last_end = history.last_shift_end
+            state.streak_before = history.consecutive_days_worked
+        states.append(state)
+    return states
+
+
+def _may_work(problem: Problem, state: _AgentState, candidate: Candidate) -> bool:
+    """Contract checks of adding ``candidate`` after the agent's earlier shifts."""
+    agent = state.agent
+    if len(state.days) >= agent.max_days:
+        return False
+    if state.paid_minutes + candidate.shift_type.paid_minutes > agent.max_hours * 60 + 1e-6:
+        return False
+    rest = round(agent.min_rest_hours * 60)
+    if state.last_end is not None and candidate.start - state.last_end < rest:
+        return False
+    return _streak_if_added(state, candidate.day) <= agent.max_consecutive_days
+
+
+def _streak_if_added(state: _AgentState, day: int) -> int:
+    """Length of the run of consecutive worked dates ending at ``day`` if it is worked."""
+    streak = 1
+    previous = day - 1
+    while previous in state.days:
+        streak += 1
+        previous -= 1
+    if previous < 0:
+        streak += state.streak_before
+    return streak
+
+
+def _need_prefix(problem: Problem, need: npt.NDArray[np.float64],
+                 agent: Agent) -> npt.NDArray[np.float64]:
+    """Prefix sums over intervals of the positive need on the agent's queues."""
+    skilled = [i for i, q in enumerate(problem.queues) if q.id in agent.skills]
+    per_interval = np.clip(need[skilled], 0, None).sum(axis=0) if skilled else np.zeros(
+        need.shape[1])
+    per_interval = np.minimum(per_interval, 1.0)
+    return np.concatenate([[0.0], np.cumsum(per_interval)])
+
+
+def _choose_shifts(problem: Problem, need: npt.NDArray[np.float64]) -> list[_Planned]:
+    """Day by day, the shifts with the largest covered need per paid hour, then min hours."""
+    interval = problem.interval_minutes
+    states = _initial_states(problem)
+    planned: list[_Planned] = []
+    horizon = need.shape[1]
+    for day in range(problem.days):
+        options = {i: candidate_shifts(problem, i, day) for i in range(len(problem.agents))}
+        options = {i: [c for c in cs if not c.blockers] for i, cs in options.items()}
+        free = {i for i, cs in options.items() if cs}
+        while free:
+            best: tuple[float, int, Candidate] | None = None
+            for agent_index in sorted(free):
+                state = states[agent_index]
+                prefix = _need_prefix(problem, need, state.agent)
+                for candidate in options[agent_index]:
+                    if not _may_work(problem, state, candidate):
+                        continue
+                    first = min(candidate.start_interval(interval), horizon)
+                    last = min(candidate.end_interval(interval), horizon)
+                    gain = (prefix[last] - prefix[first]) / candidate.shift_type.length_minutes
+                    gain += _min_hours_urge(problem, state, day)
+                    if best is None or gain > best[0]:
+                        best = (gain, agent_index, candidate)
+            if best is None or best[0] <= 0.25 / max(1, interval):
+                break
+            _, agent_index, candidate = best
+            planned.append(_commit_shift(problem, states[agent_index], agent_index, candidate,
+                                         need))
+            free.discard(agent_index)
+    return planned
+
+
+def _min_hours_urge(problem: Problem, state: _AgentState, day: int) -> float:
+    """A bonus for agents who still need hours and are running out of dates."""
+    missing = state.agent.min_hours * 60 - state.paid_minutes
+    if missing <= 0:
+        return 0.0
+    days_left = problem.days - day
+    return 1.0 if missing >= (days_left - 1) * 0.5 * 60 * 8 else 0.0
+
+
+def _commit_shift(problem: Problem, state: _AgentState, agent_index: int,
+                  candidate: Candidate, need: npt.NDArray[np.float64]) -> _Planned:
+    interval = problem.interval_minutes
+    state.days.append(candidate.day)
+    state.paid_minutes += candidate.shift_type.paid_minutes
+    state.last_end = candidate.end
+    first = candidate.start_interval(interval)
+    last = candidate.end_interval(interval)
+    skilled = [i for i, q in enumerate(problem.queues) if q.id in state.agent.skills]
+    for t in range(first, min(last, need.shape[1])):
+        queue = max(skilled, key=lambda q: need[q, t], default=None)
+        if queue is not None and need[queue, t] > 0:
+            need[queue, t] -= 1
+    labels: list[tuple[ActivityKind, str, bool]] = [("recovery", "", True)] * (last - first)
+    return _Planned(agent_index, candidate, list(labels))
+
+
+def _place_breaks(problem: Problem, plan: _Planned, need: npt.NDArray[np.float64]) -> None:
+    """Each break at the allowed start with the least need, spaced from earlier breaks."""
+    interval = problem.interval_minutes
+    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
+    candidate = plan.candidate
+    first = candidate.start_interval(interval)
+    placed: list[tuple[int, int]] = []
+    total_need = np.clip(need, 0, None).sum(axis=0)
+    for rule in candidate.shift_type.breaks:
+        length = rule.duration_minutes // interval
+        options = range(rule.earliest_start_after_minutes // interval,
+                        rule.latest_start_after_minutes // interval + 1)
+        allowed = [s for s in options
+                   if all(s >= e + gap or s + length + gap <= b for b, e in placed)]
+        if not allowed:
+            allowed = list(options)
+        start = min(allowed, key=lambda s: sum(
+            total_need[first + s + k] for k in range(length)
+            if first + s + k < total_need.shape[0]))
+        placed.append((start, start + length))
+        for k in range(length):
+            plan.labels[start + k] = ("break", rule.name, rule.paid)
+
+
+@dataclass
+class _RunState:
+    """Stress bookkeeping of one shift during the queue pass (intervals)."""
+
+    run: int = 0
+    complaint_today: int = 0
+    owed_rest: int = 0
+
+
+def _assign_queues(problem: Problem, planned: list[_Planned],
+                   required: npt.NDArray[np.int64], mode: Mode) -> None:
+    """Per interval, staff complaint-heavy queues first, then calm ones, within the rules."""
+    settings = problem.settings
+    interval = problem.interval_minutes
+    heavy = problem.complaint_heavy()
+    horizon = required.shape[1]
+    states = [_RunState() for _ in planned]
+    by_interval: dict[int, list[int]] = {}
+    for index, plan in enumerate(planned):
+        first = plan.candidate.start_interval(interval)
+        for offset in range(len(plan.labels)):
+            by_interval.setdefault(first + offset, []).append(index)
+    stress = mode == "stress-aware"
+    for t in sorted(by_interval):
+        present = [i for i in by_interval[t] if _label_at(planned[i], t, interval)[0] != "break"]
+        for i in by_interval[t]:
+            if i not in present or t >= horizon:
+                _off_phone(states[i], settings)
+        if t >= horizon:
+            continue
+        taken: set[int] = set()
+        queues = sorted(range(len(problem.queues)), key=lambda q: not heavy[q, t])
+        for q in queues:
+            for _ in range(int(required[q, t])):
+                chosen = _pick_agent(problem, planned, states, present, taken, q, t,
+                                     bool(heavy[q, t]), stress)
+                if chosen is None:
+                    break
+                taken.add(chosen)
+                _set_label(planned[chosen], t, interval, ("phone", problem.queues[q].id, True))
+                if heavy[q, t]:
+                    states[chosen].run += 1
+                    states[chosen].complaint_today += 1
+                else:
+                    states[chosen].run = 0
+        for i in present:
+            if i not in taken:
+                _off_phone(states[i], settings)
+
+
+def _label_at(plan: _Planned, t: int, interval: int) -> tuple[ActivityKind, str, bool]:
+    return plan.labels[t - plan.candidate.start_interval(interval)]
+
+
+def _set_label(plan: _Planned, t: int, interval: int,
+               label: tuple[ActivityKind, str, bool]) -> None:
+    plan.labels[t - plan.candidate.start_interval(interval)] = label
+
+
+def _off_phone(state: _RunState, settings: Settings) -> None:
+    """The agent is off the phone this interval: close the run, count down owed rest."""
+    if state.run >= settings.recovery_after_intervals:
+        state.owed_rest = settings.recovery_break_intervals - 1
+    elif state.owed_rest > 0:
+        state.owed_rest -= 1
+    state.run = 0
+
+
+def _pick_agent(problem: Problem, planned: list[_Planned], states: list[_RunState],
+                present: list[int], taken: set[int], queue: int, t: int, heavy: bool,
+                stress: bool) -> int | None:
+    """The best free agent for (queue, t), or None when nobody may take it."""
+    settings = problem.settings
+    queue_id = problem.queues[queue].id
+    best: tuple[tuple[int, int, int], int] | None = None
+    for i in present:
+        if i in taken:
+            continue
+        agent = problem.agents[planned[i].agent_index]
+        if queue_id not in agent.skills:
+            continue
+        state = states[i]
+        if stress and state.owed_rest > 0:
+            continue
+        if heavy and stress and not _may_take_complaint(agent, state, settings):
+            continue
+        if not heavy and stress and state.run >= settings.recovery_after_intervals:
+            continue
+        skills = len(agent.skills)
+        key = (state.run if heavy else -state.run, state.complaint_today if heavy else 0,
+               skills if not heavy else -skills)
+        if best is None or key < best[0]:
+            best = (key, i)
+    return None if best is None else best[1]
+
+
+def _may_take_complaint(agent: Agent, state: _RunState, settings: Settings) -> bool:
+    """Another complaint interval keeps the run short of needing recovery and the daily cap."""
+    if not agent.complaint_eligible:
+        return False
+    cap = agent.max_complaint_stretch_minutes // settings.interval_minutes
+    longest_safe = min(cap, settings.recovery_after_intervals - 1) if cap >= 1 else 0
+    if state.run + 1 > max(longest_safe, 0):
+        return False
+    return state.complaint_today + 1 <= settings.max_complaint_intervals_per_day
+
+
+def _to_solution(problem: Problem, planned: list[_Planned], mode: Mode) -> Solution:
+    interval = problem.interval_minutes
+    shifts = []
+    blocks: list[ActivityBlock] = []
+    for plan in sorted(planned, key=lambda p: (p.agent_index, p.candidate.start)):
+        agent_id = problem.agents[plan.agent_index].id
+        candidate = plan.candidate
+        shifts.append(Shift(agent_id, candidate.day, candidate.shift_type.id, candidate.start,
+                            candidate.end))
+        for offset, (kind, detail, paid) in enumerate(plan.labels):
+            minute = candidate.start + offset * interval
+            last = blocks[-1] if blocks else None
+            if (last and last.agent_id == agent_id and last.day == candidate.day
+                    and (last.activity, last.detail, last.paid) == (kind, detail, paid)):
+                blocks[-1] = ActivityBlock(agent_id, candidate.day, last.start,
+                                           minute + interval, kind, detail, paid)
+            else:
+                blocks.append(ActivityBlock(agent_id, candidate.day, minute, minute + interval,
+                                            kind, detail, paid))
+    return Solution(tuple(shifts), tuple(blocks), SolveInfo(status="FEASIBLE", mode=mode))
