@@ -77,7 +77,7 @@ def _write_infeasible(problem: Problem, solution: Solution, options: SolveOption
     for row in rows:
         log.error("  conflict: %s%s", row.message,
                   f" (sheet {row.sheet}, row {row.row})" if row.row else "")
-    report = evaluate(problem, solution, required)  # type: ignore[arg-type]
+    report = evaluate(problem, solution, required)
     write_workbook(problem, solution, report, output_path, input_path, rows,
                    _extra_summary(problem, solution))
     log.error("wrote the diagnosis to %s", output_path)

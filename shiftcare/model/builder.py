@@ -150,7 +150,7 @@ def _create_phone_vars(built: BuiltModel) -> None:
     problem = built.problem
     interval = built.interval
     for agent_day in built.agent_days:
-        covered = set()
+        covered: set[int] = set()
         for candidate in agent_day.candidates:
             covered.update(range(candidate.start_interval(interval),
                                  candidate.end_interval(interval)))

@@ -26,7 +26,8 @@ def add_solution_hint(built: BuiltModel, solution: Solution) -> None:
     interval = built.interval
     problem = built.problem
     shift_of = {(s.agent_id, s.day): s for s in solution.shifts}
-    breaks, phone = set(), set()
+    breaks: set[tuple[str, int, str, int]] = set()
+    phone: set[tuple[str, int, int, int]] = set()
     for block in solution.activities:
         if block.activity == "break":
             breaks.add((block.agent_id, block.day, block.detail, block.start // interval))

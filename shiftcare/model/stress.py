@@ -115,7 +115,7 @@ def add_fairness_objective(built: BuiltModel) -> None:
     most = built.model.new_int_var(0, horizon, "complaint_max")
     least = built.model.new_int_var(0, horizon, "complaint_min")
     for agent_index in agents:
-        variables = []
+        variables: list[cp_model.IntVar] = []
         for agent_day in by_agent.get(agent_index, []):
             complaint, _ = complaint_and_phone(built, agent_day)
             variables.extend(v for vs in complaint.values() for v in vs)
