@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import time
-
 from typing import Any
 
 from ortools.linear_solver import pywraplp

@@ -13,8 +13,8 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.bound import lp_lower_bound
-from shiftcare.model import BuiltModel, build_model
 from shiftcare.greedy import greedy_roster
+from shiftcare.model import BuiltModel, build_model
 from shiftcare.model.hints import add_roster_shift_hints, add_solution_hint
 from shiftcare.model.objective import objective_value
 from shiftcare.problem import Mode, Problem
