@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from shiftcare.diagnose import Conflict, minimal_conflict
@@ -62,7 +63,7 @@ def _remaining_time(problem: Problem, options: SolveOptions, started: float) -> 
 
 
 def _with_time_limit(options: SolveOptions, seconds: float) -> SolveOptions:
-    return SolveOptions(options.mode, seconds, options.workers, options.seed, options.log_search)
+    return replace(options, time_limit_seconds=seconds)
 
 
 def _write_infeasible(problem: Problem, solution: Solution, options: SolveOptions,

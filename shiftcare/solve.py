@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 from shiftcare.bound import lp_lower_bound
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
+from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.hints import add_roster_shift_hints, add_solution_hint
 from shiftcare.model.objective import objective_value
 from shiftcare.problem import Mode, Problem
@@ -40,6 +41,8 @@ class SolveOptions:
     lp_bound_share: float = 0.3
     greedy_hint: bool | None = None
     """Hint CP-SAT with the greedy roster; None = only for models of over 60,000 variables."""
+    policy: ShiftPolicy = field(default_factory=ShiftPolicy)
+    """How the input Roster binds the shifts (free, keep, fixed) and the cost of changes."""
     """Share of the time limit the LP lower bound may use before CP-SAT starts (0 = skip)."""
 
 
@@ -91,7 +94,7 @@ def solve(
     started = time.monotonic()
     if required is None:
         required = required_agents(problem)
-    built = build_model(problem, required, options.mode)
+    built = build_model(problem, required, options.mode, policy=options.policy)
     if problem.existing_roster:
         add_roster_shift_hints(built)
     elif _wants_greedy_hint(built, options):

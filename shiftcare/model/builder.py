@@ -17,13 +17,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from shiftcare.model.options import Blocker, Candidate, candidate_shifts
+from shiftcare.model.options import Blocker, Candidate, candidate_shifts, roster_candidate
 from shiftcare.problem import Agent, Mode, Problem
+
+ShiftKeeping = Literal["free", "keep", "fixed"]
+
+
+@dataclass(frozen=True)
+class ShiftPolicy:
+    """How the input Roster's shifts bind the model.
+
+    ``free``: shifts are optimised (the input roster is only a warm start);
+    ``keep``: only the input's shifts may be worked, contracts still hold;
+    ``fixed``: the input's shifts are worked exactly as given and contract rules are not
+    enforced (``evaluate`` reports them instead). ``change_weight`` is the objective cost
+    of each agent-date whose shift differs from the input's (``--min-change``).
+    """
+
+    keeping: ShiftKeeping = "free"
+    change_weight: float = 0.0
 
 BreakKey = tuple[str, str, int]  # (shift type id, break name, start interval)
 
@@ -58,6 +76,7 @@ class BuiltModel:
     model: cp_model.CpModel
     agent_days: list[AgentDay]
     diagnose: bool = False
+    policy: ShiftPolicy = field(default_factory=ShiftPolicy)
     guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
     guard_sources: dict[str, list[Blocker]] = field(default_factory=dict)
     objective_terms: list[tuple[cp_model.LinearExprT, int]] = field(default_factory=list)
@@ -98,17 +117,21 @@ def build_model(
     required: npt.NDArray[np.int64],
     mode: Mode = "stress-aware",
     diagnose: bool = False,
+    policy: ShiftPolicy | None = None,
 ) -> BuiltModel:
     """The full CP-SAT model of ``problem`` for ``mode`` with requirements (queues, intervals)."""
     from shiftcare.model import breaks, contracts, coverage, objective, shifts, stress
 
-    built = BuiltModel(problem, mode, required, cp_model.CpModel(), [], diagnose=diagnose)
+    built = BuiltModel(problem, mode, required, cp_model.CpModel(), [], diagnose=diagnose,
+                       policy=policy or ShiftPolicy())
     _create_agent_days(built)
     shifts.add_shift_rules(built)
+    shifts.add_change_cost(built)
     breaks.add_break_rules(built)
     _create_phone_vars(built)
     shifts.add_one_activity_per_interval(built)
-    contracts.add_contract_rules(built)
+    if built.policy.keeping != "fixed":
+        contracts.add_contract_rules(built)
     if mode == "stress-aware":
         stress.add_stress_rules(built)
     stress.add_fairness_objective(built)
@@ -120,10 +143,15 @@ def build_model(
 def _create_agent_days(built: BuiltModel) -> None:
     """One AgentDay per agent and date that has at least one candidate shift."""
     problem = built.problem
+    roster = {(e.agent_id, e.day): e for e in problem.existing_roster or ()}
     for agent_index, agent in enumerate(problem.agents):
         for day in range(problem.days):
-            candidates = candidate_shifts(problem, agent_index, day)
-            if not built.diagnose:
+            if built.policy.keeping == "free":
+                candidates = candidate_shifts(problem, agent_index, day)
+            else:
+                entry = roster.get((agent.id, day))
+                candidates = [roster_candidate(problem, entry)] if entry else []
+            if not built.diagnose and built.policy.keeping != "fixed":
                 candidates = [c for c in candidates if not c.blockers]
             if not candidates:
                 continue

@@ -8,9 +8,9 @@ candidates out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from shiftcare.problem import MINUTES_PER_DAY, Agent, Problem, ShiftType
+from shiftcare.problem import MINUTES_PER_DAY, Agent, Problem, RosterEntry, ShiftType
 
 
 @dataclass(frozen=True)
@@ -89,3 +89,36 @@ def _history_blockers(problem: Problem, agent: Agent, candidate: Candidate) -> l
     if candidate.start - history.last_shift_end >= rest_minutes:
         return []
     return [Blocker(f"min_rest_history:{agent.id}", "History", history.row)]
+
+
+def roster_candidate(problem: Problem, entry: RosterEntry) -> Candidate:
+    """The input Roster's shift as a candidate, keeping its own start and end.
+
+    A cell without a shift type takes the agent's type of the same length (else any
+    type of that length, else the agent's first type); the shift keeps the breaks of its
+    type that fit inside it.
+    """
+    agent_index = problem.agent_index(entry.agent_id)
+    shift_type = _roster_shift_type(problem, problem.agents[agent_index], entry)
+    length = entry.end - entry.start
+    if shift_type.length_minutes != length:
+        fitting = tuple(b for b in shift_type.breaks
+                        if b.latest_start_after_minutes + b.duration_minutes <= length)
+        shift_type = replace(shift_type, length_minutes=length, breaks=fitting)
+    candidate = Candidate(agent_index, entry.day, shift_type, entry.start)
+    candidate.blockers.extend(_availability_blockers(problem, problem.agents[agent_index],
+                                                     candidate))
+    candidate.blockers.extend(_history_blockers(problem, problem.agents[agent_index], candidate))
+    return candidate
+
+
+def _roster_shift_type(problem: Problem, agent: Agent, entry: RosterEntry) -> ShiftType:
+    if entry.shift_type is not None:
+        return problem.shift_type(entry.shift_type)
+    length = entry.end - entry.start
+    own = [s for s in problem.shift_types if s.id in agent.shift_types]
+    for pool in (own, list(problem.shift_types)):
+        for shift_type in pool:
+            if shift_type.length_minutes == length:
+                return shift_type
+    return own[0] if own else problem.shift_types[0]

@@ -13,10 +13,30 @@ def add_shift_rules(built: BuiltModel) -> None:
     """At most one candidate per agent-day; blocked candidates only when diagnosing."""
     for agent_day in built.agent_days:
         built.model.add_at_most_one(agent_day.shift_vars)
+        if built.policy.keeping == "fixed":
+            built.model.add(agent_day.works() == 1)
+            continue
         for candidate, var in zip(agent_day.candidates, agent_day.shift_vars, strict=True):
             for blocker in candidate.blockers:
                 guard = built.guard(blocker.group, blocker.sheet, blocker.row)
                 built.model.add(var == 0).only_enforce_if(guard)
+
+
+def add_change_cost(built: BuiltModel) -> None:
+    """``change_weight`` for each agent-date whose shift differs from the input Roster's."""
+    weight = built.policy.change_weight
+    if weight <= 0:
+        return
+    roster = {(e.agent_id, e.day): e for e in built.problem.existing_roster or ()}
+    for agent_day in built.agent_days:
+        entry = roster.get((agent_day.agent.id, agent_day.day))
+        if entry is None:
+            built.add_objective(agent_day.works(), weight)
+            continue
+        same = [v for c, v in zip(agent_day.candidates, agent_day.shift_vars, strict=True)
+                if c.start == entry.start and entry.shift_type in (None, c.shift_type.id)]
+        if same:
+            built.add_objective(1 - cp_model.LinearExpr.sum(same), weight)
 
 
 def on_shift_vars(built: BuiltModel, agent_day: AgentDay) -> dict[int, list[cp_model.IntVar]]:
