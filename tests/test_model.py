@@ -9,68 +9,13 @@ breaks it, so the assertion could fail.
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
-from datetime import date
 
-import numpy as np
 import pytest
 
-from shiftcare.problem import (
-    Agent,
-    Availability,
-    BreakRule,
-    Forecast,
-    History,
-    Problem,
-    Queue,
-    Settings,
-    ShiftType,
-)
+from shiftcare.problem import Availability, BreakRule, History, Problem
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
-
-MONDAY = date(2026, 11, 30)
-INTERVAL = 15
-PER_DAY = 1440 // INTERVAL
-
-
-def agent(agent_id: str, **changes: object) -> Agent:
-    base = Agent(agent_id, agent_id, ("main",), ("day",), 0.0, 200.0, 7, 11.0, 6, True, 60)
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def shift_type(type_id: str = "day", **changes: object) -> ShiftType:
-    base = ShiftType(type_id, 8 * 60, 10 * 60, 60, 4 * 60)
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-def problem(
-    agents: list[Agent],
-    shift_types: list[ShiftType] | None = None,
-    days: int = 1,
-    need: dict[tuple[str, int, int], int] | None = None,
-    share: dict[tuple[str, int, int], float] | None = None,
-    queues: tuple[str, ...] = ("main",),
-    **settings: object,
-) -> Problem:
-    """A tiny problem; ``need[(queue, first, last)]`` sets required agents on intervals."""
-    intervals = days * PER_DAY
-    required = np.zeros((len(queues), intervals))
-    complaint = np.zeros((len(queues), intervals))
-    for (queue, first, last), value in (need or {}).items():
-        required[queues.index(queue), first:last] = value
-    for (queue, first, last), value in (share or {}).items():
-        complaint[queues.index(queue), first:last] = value
-    forecast = Forecast(required * 10.0, np.full_like(required, 300.0), complaint, required)
-    return Problem(
-        start_date=MONDAY,
-        days=days,
-        settings=replace(Settings(), **settings),  # type: ignore[arg-type]
-        queues=tuple(Queue(q, 0.8, 20.0) for q in queues),
-        forecast=forecast,
-        agents=tuple(agents),
-        shift_types=tuple(shift_types or [shift_type()]),
-    )
+from tests.tiny import INTERVAL, PER_DAY, agent, at, problem, shift_type
 
 
 def run(p: Problem, mode: str = "stress-aware", seconds: float = 20) -> Solution:
@@ -98,10 +43,6 @@ def runs(intervals: list[int]) -> list[int]:
         else:
             lengths.append(1)
     return lengths
-
-
-def at(hour: float) -> int:
-    return int(hour * 60 // INTERVAL)
 
 
 def test_coverage_staffs_the_requirement_with_skilled_agents() -> None:
