@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from shiftcare.bound import lp_lower_bound
+from shiftcare.bound import aggregated_lp_bound
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
 from shiftcare.model.builder import ShiftPolicy
@@ -106,7 +106,8 @@ def solve(
     lp_bound = None
     if options.lp_bound_share > 0:
         budget = options.lp_bound_share * solver.parameters.max_time_in_seconds
-        lp_bound = lp_lower_bound(proto, budget)
+        lp_bound = aggregated_lp_bound(problem, required, options.mode, budget,
+                                       built.objective_scale, options.policy)
     remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
     solver.parameters.max_time_in_seconds = max(1.0, remaining)
     callback = _ProgressCallback(built, progress, lp_bound, started) if progress else None
