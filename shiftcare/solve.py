@@ -109,6 +109,11 @@ def solve(
         lp_bound = aggregated_lp_bound(problem, required, options.mode, budget,
                                        built.objective_scale, options.policy)
     remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
+    if solver.parameters.num_workers == 1:
+        # One worker also stops on deterministic time (independent of machine load), so
+        # a rerun gives the same roster unless the wall clock runs out first.
+        solver.parameters.max_deterministic_time = max(
+            1.0, (1 - options.lp_bound_share) * solver.parameters.max_time_in_seconds)
     solver.parameters.max_time_in_seconds = max(1.0, remaining)
     callback = _ProgressCallback(built, progress, lp_bound, started) if progress else None
     status_code = solver.solve(built.model, callback)
