@@ -42,7 +42,6 @@ def user_errors(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from shiftcare.errors import ShiftcareError, WorkbookError
-        from shiftcare.io.excel_write import OutputWriteError
 
         try:
             return command(*args, **kwargs)
@@ -53,7 +52,7 @@ def user_errors(command: F) -> F:
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(EXIT_BAD_INPUT)
-        except (ShiftcareError, OutputWriteError) as error:
+        except ShiftcareError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(getattr(error, "exit_code", EXIT_BAD_INPUT))
         except KeyboardInterrupt:

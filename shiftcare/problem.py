@@ -206,7 +206,9 @@ class Problem:
     existing_roster: tuple[RosterEntry, ...] | None = None
     source_path: str = ""
     source_sha256: str = ""
-    _index: dict[str, dict[str, int]] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, dict[str, int]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._index["queue"] = {q.id: i for i, q in enumerate(self.queues)}

@@ -1,0 +1,1 @@
+"""Excel input and output: the only modules that know the workbook layout."""
