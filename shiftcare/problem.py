@@ -15,6 +15,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from shiftcare.solution import ActivityBlock
+
 MINUTES_PER_DAY = 1440
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Mode = Literal["stress-aware", "baseline"]
@@ -204,6 +206,7 @@ class Problem:
     availability: tuple[Availability, ...] = ()
     history: tuple[History, ...] = ()
     existing_roster: tuple[RosterEntry, ...] | None = None
+    existing_activities: tuple[ActivityBlock, ...] | None = None
     source_path: str = ""
     source_sha256: str = ""
     _index: dict[str, dict[str, int]] = field(
