@@ -6,20 +6,31 @@ Exit codes: 0 roster written, 2 bad input or usage, 3 infeasible (Diagnostics wr
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from shiftcare import __version__
+from shiftcare.errors import OutputWriteError
+from shiftcare.model.builder import ShiftPolicy
+from shiftcare.solve import SolveOptions
+
+if TYPE_CHECKING:
+    from shiftcare.pipeline import JobResult
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 0, 1, 2, 3, 4
 log = logging.getLogger("shiftcare")
 F = TypeVar("F", bound=Callable[..., Any])
+CHANGE_WEIGHT = 100.0
+"""Objective cost of one changed shift under --min-change (a tenth of one missing agent-interval
+at the default weight_understaffing of 1000)."""
 
 
 class ExitWith(Exception):
@@ -30,10 +41,22 @@ class ExitWith(Exception):
         self.code = code
 
 
+class _LevelFormatter(logging.Formatter):
+    """``shiftcare: message`` for information, ``shiftcare: warning: message`` above it."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        if record.levelno >= logging.WARNING:
+            return f"shiftcare: {record.levelname.lower()}: {message}"
+        return f"shiftcare: {message}"
+
+
 def _configure_logging(quiet: bool, verbose: bool) -> None:
+    """Log to stderr: warnings and errors only with --quiet, debug with --verbose."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LevelFormatter("%(message)s"))
     level = logging.WARNING if quiet else (logging.DEBUG if verbose else logging.INFO)
-    logging.basicConfig(level=level, format="shiftcare: %(message)s", stream=sys.stderr,
-                        force=True)
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 def user_errors(command: F) -> F:
@@ -98,33 +121,143 @@ def main() -> None:
     """Stress-aware workforce scheduling for call centres (Excel in, roster out)."""
 
 
+def solver_options(command: F) -> F:
+    """The options every solving command shares (time limit, workers, seed, horizon, output)."""
+    decorators = [
+        click.option("--time-limit", type=click.FloatRange(min=1), default=None,
+                     help="Wall-clock limit in seconds, reading and writing included "
+                          "[default: Settings time_limit_seconds, 60]."),
+        click.option("--workers", type=click.IntRange(min=0), default=None,
+                     help="Solver threads, 0 = all cores [default: Settings workers]."),
+        click.option("--seed", type=int, default=None,
+                     help="Random seed [default: Settings seed]. With --workers 1 the same "
+                          "input and seed give the same roster."),
+        click.option("--start-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                     help="Roll the horizon to start on this date (YYYY-MM-DD); Forecast, "
+                          "Availability and Roster rows outside it are skipped."),
+        click.option("--json", "json_path", default=None, metavar="PATH",
+                     help="Also write the summary as JSON to PATH ('-' for stdout)."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="Print only warnings and errors (for cron)."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Debug logging and the solver's search log."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def write_json(json_path: str | None, result: JobResult) -> None:
+    """The job's summary as JSON to a file or stdout (``-``), with exit code and output path."""
+    if json_path is None:
+        return
+    payload = {"exit_code": result.exit_code,
+               "output": None if result.output_path is None else str(result.output_path),
+               **result.summary}
+    text = json.dumps(payload, indent=2, default=str)
+    if json_path == "-":
+        click.echo(text)
+        return
+    try:
+        Path(json_path).write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise OutputWriteError(f"cannot write the JSON summary {json_path}: "
+                               f"{error.strerror or error}") from error
+
+
+def _options(mode: str, time_limit: float | None, workers: int | None, seed: int | None,
+             verbose: bool, policy: ShiftPolicy | None = None) -> SolveOptions:
+    return SolveOptions(mode=mode, time_limit_seconds=time_limit,  # type: ignore[arg-type]
+                        workers=workers, seed=seed, log_search=verbose,
+                        policy=policy or ShiftPolicy())
+
+
+def _start(start_date: datetime | None) -> date | None:
+    return None if start_date is None else start_date.date()
+
+
 @main.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
               help="Output workbook [default: <INPUT stem>.solved.xlsx beside INPUT].")
 @click.option("--mode", type=click.Choice(["stress-aware", "baseline"]), default="stress-aware",
               show_default=True, help="baseline drops the stress rules and nothing else.")
-@click.option("--time-limit", type=click.FloatRange(min=1), default=None,
-              help="Solver wall-clock limit in seconds [default: Settings time_limit_seconds].")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
-              help="Solver threads, 0 = all cores [default: Settings workers].")
-@click.option("--seed", type=int, default=None, help="Random seed [default: Settings seed].")
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Debug logging and the solver's search log.")
+@click.option("--keep-shifts", is_flag=True,
+              help="Keep the input Roster's shifts; optimise breaks, recovery and queues only.")
+@click.option("--min-change", is_flag=True,
+              help="Penalise every shift that differs from the input Roster's "
+                   f"(cost {CHANGE_WEIGHT:g} per changed agent-date).")
+@solver_options
 @user_errors
-def solve(input_path: Path, output_path: Path | None, mode: str, time_limit: float | None,
-          workers: int | None, seed: int | None, quiet: bool, verbose: bool) -> None:
+def solve(input_path: Path, output_path: Path | None, mode: str, keep_shifts: bool,
+          min_change: bool, time_limit: float | None, workers: int | None, seed: int | None,
+          start_date: datetime | None, json_path: str | None, quiet: bool,
+          verbose: bool) -> None:
     """Solve INPUT and write the roster workbook."""
     from shiftcare.pipeline import run_solve
-    from shiftcare.solve import SolveOptions
 
     _configure_logging(quiet, verbose)
     output_path = output_path or default_output(input_path, "solved")
     check_output_path(input_path, output_path)
-    options = SolveOptions(mode=mode, time_limit_seconds=time_limit,  # type: ignore[arg-type]
-                           workers=workers, seed=seed, log_search=verbose)
-    code = run_solve(input_path, output_path, options, _progress_printer(quiet))
-    raise ExitWith(code)
+    policy = ShiftPolicy("keep" if keep_shifts else "free",
+                         CHANGE_WEIGHT if min_change else 0.0)
+    options = _options(mode, time_limit, workers, seed, verbose, policy)
+    result = run_solve(input_path, output_path, options, _progress_printer(quiet),
+                       _start(start_date))
+    write_json(json_path, result)
+    raise ExitWith(result.exit_code)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
+              help="Output workbook [default: <INPUT stem>.evaluated.xlsx beside INPUT].")
+@solver_options
+@user_errors
+def evaluate(input_path: Path, output_path: Path | None, time_limit: float | None,
+             workers: int | None, seed: int | None, start_date: datetime | None,
+             json_path: str | None, quiet: bool, verbose: bool) -> None:
+    """Score the existing Roster of INPUT: Coverage, Stress, Summary and every broken rule.
+
+    Breaks and queues come from an input Activities sheet when it covers every shift;
+    otherwise they are placed as well as possible with the shifts fixed.
+    """
+    from shiftcare.pipeline import run_evaluate
+
+    _configure_logging(quiet, verbose)
+    output_path = output_path or default_output(input_path, "evaluated")
+    check_output_path(input_path, output_path)
+    options = _options("stress-aware", time_limit, workers, seed, verbose)
+    result = run_evaluate(input_path, output_path, options, None, _start(start_date))
+    write_json(json_path, result)
+    raise ExitWith(result.exit_code)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
+              help="Output workbook [default: <INPUT stem>.compared.xlsx beside INPUT].")
+@solver_options
+@user_errors
+def compare(input_path: Path, output_path: Path | None, time_limit: float | None,
+            workers: int | None, seed: int | None, start_date: datetime | None,
+            json_path: str | None, quiet: bool, verbose: bool) -> None:
+    """Stress-aware vs baseline roster (and the existing Roster), side by side.
+
+    The time limit is shared between the rosters. Prints the comparison table and writes a
+    workbook with the table, each roster, coverage charts and complaint-minute heat maps.
+    """
+    from shiftcare.pipeline import run_compare
+
+    _configure_logging(quiet, verbose)
+    output_path = output_path or default_output(input_path, "compared")
+    check_output_path(input_path, output_path)
+    options = _options("stress-aware", time_limit, workers, seed, verbose)
+    result, table = run_compare(input_path, output_path, options, None, _start(start_date))
+    if table and not quiet:
+        click.echo(table, err=json_path == "-")
+    write_json(json_path, result)
+    raise ExitWith(result.exit_code)
 
 
 @main.command()

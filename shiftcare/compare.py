@@ -11,9 +11,10 @@ import pandas as pd
 
 from shiftcare.evaluate import evaluate
 from shiftcare.model.builder import ShiftPolicy
-from shiftcare.problem import Problem
+from shiftcare.model.options import roster_candidate
+from shiftcare.problem import Mode, Problem
 from shiftcare.report import Report
-from shiftcare.solution import Solution
+from shiftcare.solution import Shift, Solution, SolveInfo
 from shiftcare.solve import ProgressFn, SolveOptions, solve
 
 log = logging.getLogger("shiftcare")
@@ -70,8 +71,10 @@ def complaint_minutes_grid(problem: Problem, report: Report) -> pd.DataFrame:
     """Agent x date table of complaint minutes (0 where the agent did not work)."""
     dates = [problem.date_of(d) for d in range(problem.days)]
     grid = pd.DataFrame(0.0, index=[a.id for a in problem.agents], columns=dates)
-    for row in report.stress.itertuples(index=False):
-        grid.loc[row.agent_id, row.date] = float(row.complaint_minutes)
+    stress = report.stress
+    for agent_id, day, minutes in zip(stress["agent_id"], stress["date"],
+                                      stress["complaint_minutes"], strict=True):
+        grid.at[str(agent_id), day] = float(minutes)
     return grid
 
 
@@ -90,21 +93,56 @@ def price_of_care(stress_aware: ScoredRoster, baseline: ScoredRoster) -> dict[st
     }
 
 
-def evaluate_existing(problem: Problem, required: npt.NDArray[np.int64],
+def existing_solution(problem: Problem, required: npt.NDArray[np.int64],
                       options: SolveOptions, progress: ProgressFn | None = None) -> Solution:
+    """The input's existing roster as a Solution.
+
+    With an input Activities sheet that covers every shift of the Roster, its blocks are
+    taken as they are; otherwise breaks, recovery and queues are placed by ``place_activities``.
+    """
+    shifts = roster_shifts(problem)
+    activities = problem.existing_activities or ()
+    covered = {(b.agent_id, b.day) for b in activities}
+    if shifts and all((s.agent_id, s.day) in covered for s in shifts):
+        log.info("evaluating the existing roster with its own Activities sheet")
+        info = SolveInfo(status="EVALUATED", mode="existing")
+        return Solution(shifts, tuple(activities), info)
+    return place_activities(problem, required, options, progress)
+
+
+def roster_shifts(problem: Problem) -> tuple[Shift, ...]:
+    """The input Roster's shifts, each with its (possibly inferred) shift type."""
+    shifts = []
+    for entry in problem.existing_roster or ():
+        candidate = roster_candidate(problem, entry)
+        shifts.append(Shift(entry.agent_id, entry.day, candidate.shift_type.id,
+                            entry.start, entry.end))
+    return tuple(shifts)
+
+
+def place_activities(problem: Problem, required: npt.NDArray[np.int64],
+                     options: SolveOptions, progress: ProgressFn | None = None) -> Solution:
     """The input Roster with its shifts as given; breaks and queues placed as well as possible.
 
-    Contract rules are not enforced (the evaluator reports them). When the breaks of a
-    shift cannot all be placed, the shifts are evaluated without break rules.
+    Contract rules are not enforced (the evaluator reports them). The placement tries the
+    stress rules first, then the baseline rules, then shifts without breaks, and keeps the
+    first that gives a roster within the time limit.
     """
     fixed = replace(options, policy=ShiftPolicy("fixed"), lp_bound_share=0.0)
-    solution = solve(problem, fixed, progress, required)
-    if solution.info.status in ("OPTIMAL", "FEASIBLE"):
-        return solution
-    log.warning("the input roster's breaks cannot all be placed; evaluating it without breaks")
     without_breaks = problem.replace(shift_types=tuple(
         replace(s, breaks=()) for s in problem.shift_types))
-    solution = solve(without_breaks, fixed, progress, required)
+    attempts: tuple[tuple[str, Problem, Mode], ...] = (
+        ("with the stress rules", problem, "stress-aware"),
+        ("without the stress rules", problem, "baseline"),
+        ("without breaks", without_breaks, "baseline"),
+    )
+    solution = Solution((), ())
+    for how, candidate_problem, mode in attempts:
+        solution = solve(candidate_problem, replace(fixed, mode=mode), progress, required)
+        if solution.info.status in ("OPTIMAL", "FEASIBLE"):
+            log.info("placed the existing roster's breaks and queues %s", how)
+            return solution.replace(info=replace(solution.info, mode="existing"))
+        log.warning("the existing roster's activities cannot be placed %s", how)
     return solution
 
 
@@ -118,14 +156,15 @@ def compare_rosters(problem: Problem, required: npt.NDArray[np.int64], options: 
     has_roster = bool(problem.existing_roster)
     share = limit / (3 if has_roster else 2)
     rosters = []
-    for mode in ("stress-aware", "baseline"):
+    modes: tuple[Mode, ...] = ("stress-aware", "baseline")
+    for mode in modes:
         log.info("solving the %s roster (%.0f s)", mode, share)
-        solution = solve(problem, replace(options, mode=mode, time_limit_seconds=share),  # type: ignore[arg-type]
+        solution = solve(problem, replace(options, mode=mode, time_limit_seconds=share),
                          progress, required)
         rosters.append(ScoredRoster(mode, solution, evaluate(problem, solution, required)))
     if has_roster:
         log.info("evaluating the existing roster (%.0f s)", share)
-        solution = evaluate_existing(problem, required,
+        solution = existing_solution(problem, required,
                                      replace(options, time_limit_seconds=share), progress)
         rosters.append(ScoredRoster("existing", solution, evaluate(problem, solution, required)))
     return rosters

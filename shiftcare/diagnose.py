@@ -16,6 +16,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.model import build_model
+from shiftcare.model.builder import ShiftPolicy
 from shiftcare.problem import Mode, Problem
 
 log = logging.getLogger("shiftcare")
@@ -35,6 +36,7 @@ RULE_TEXT = {
     "max_complaint_minutes_per_day": "stress: max_complaint_minutes_per_day",
     "break_count": "Breaks: every break once inside its window",
     "break_spacing": "Settings: min_minutes_between_breaks",
+    "keep_shift": "Roster: the input shift kept by --keep-shifts",
 }
 
 
@@ -84,9 +86,10 @@ def minimal_conflict(
     required: npt.NDArray[np.int64],
     mode: Mode = "stress-aware",
     seconds: float = 30.0,
+    policy: ShiftPolicy | None = None,
 ) -> list[Conflict]:
     """A minimal set of rule groups that cannot all hold; empty if none was found."""
-    built = build_model(problem, required, mode, diagnose=True)
+    built = build_model(problem, required, mode, diagnose=True, policy=policy)
     literals = list(built.guards.values())
     core = _core(built.model, literals, seconds / 2)
     if core is None:
@@ -109,7 +112,7 @@ def _describe(problem: Problem, group: str, sources: dict[str, list]) -> list[Co
     parts = rest.split(":") if rest else []
     agent_id = parts[0] if parts and parts[0] in {a.id for a in problem.agents} else ""
     date = ""
-    if rule.startswith("availability") and len(parts) > 1:
+    if rule in ("availability_off", "availability_window", "keep_shift") and len(parts) > 1:
         date = problem.date_of(int(parts[1])).isoformat()
     text = RULE_TEXT.get(rule, rule)
     where = sorted({(s.sheet, s.row) for s in sources.get(group, [])},

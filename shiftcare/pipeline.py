@@ -1,77 +1,155 @@
-"""The ``solve`` job end to end: read, staff, solve, diagnose, evaluate, write."""
+"""The jobs behind the commands: read, staff, solve or evaluate, write; each returns an exit code.
+
+Every job returns a ``JobResult`` whose ``summary`` is what ``--json`` prints.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
+from shiftcare.compare import (
+    compare_rosters,
+    comparison_table,
+    complaint_minutes_grid,
+    existing_solution,
+)
 from shiftcare.diagnose import Conflict, minimal_conflict
+from shiftcare.errors import ShiftcareError
 from shiftcare.evaluate import evaluate
 from shiftcare.io.excel_read import read_workbook
-from shiftcare.io.excel_write import DiagnosticRow, write_workbook
+from shiftcare.io.excel_write import DiagnosticRow, write_comparison_workbook, write_workbook
 from shiftcare.problem import Problem
-from shiftcare.report import Report
+from shiftcare.report import Report, Violation
 from shiftcare.solution import Solution
 from shiftcare.solve import ProgressFn, SolveOptions, solve
 from shiftcare.staffing import required_agents
+from shiftcare.summary import plain_value, summary_items
 
 log = logging.getLogger("shiftcare")
 
 EXIT_OK, EXIT_ERROR, EXIT_INFEASIBLE, EXIT_NO_ROSTER = 0, 1, 3, 4
+WRITE_RESERVE_SECONDS_PER_AGENT_DAY = 0.002
+"""Time kept back from the solver for writing the output, per agent and day (seconds)."""
+Requirements = npt.NDArray[np.int64]
 
 
-def run_solve(
-    input_path: Path,
-    output_path: Path,
-    options: SolveOptions,
-    progress: ProgressFn | None = None,
-) -> int:
-    """Solve one workbook and write the result; returns the command's exit code."""
-    started = time.monotonic()
-    problem = read_workbook(input_path)
+@dataclass(frozen=True)
+class JobResult:
+    """What a command did: its exit code, the output written and the summary figures."""
+
+    exit_code: int
+    output_path: Path | None
+    summary: dict[str, object] = field(default_factory=dict)
+
+
+def load(input_path: Path, start_date: date | None = None) -> tuple[Problem, Requirements]:
+    """Read and validate the workbook and compute the required agents per queue and interval."""
+    problem = read_workbook(input_path, start_date=start_date)
     required = required_agents(problem)
-    log.info("read %s: %d agents, %d queues, %d days of %d-minute intervals, peak need %d",
-             input_path.name, len(problem.agents), len(problem.queues), problem.days,
+    log.info("read %s: %d agents, %d queues, %d days from %s, %d-minute intervals, "
+             "peak requirement %d agents", input_path.name, len(problem.agents),
+             len(problem.queues), problem.days, problem.start_date.isoformat(),
              problem.interval_minutes, int(required.sum(axis=0).max(initial=0)))
-    remaining = _remaining_time(problem, options, started)
-    solution = solve(problem, _with_time_limit(options, remaining), progress, required)
+    return problem, required
+
+
+def run_solve(input_path: Path, output_path: Path, options: SolveOptions,
+              progress: ProgressFn | None = None, start_date: date | None = None) -> JobResult:
+    """Solve one workbook and write the roster workbook."""
+    started = time.monotonic()
+    problem, required = load(input_path, start_date)
+    if options.policy.keeping == "keep" and not problem.existing_roster:
+        raise ShiftcareError(f"{input_path.name}: --keep-shifts needs a Roster sheet with the "
+                             "shifts to keep, and the workbook has none")
+    solution = solve(problem, within_time_limit(problem, options, started), progress, required)
     status = solution.info.status
     if status == "INFEASIBLE":
         return _write_infeasible(problem, solution, options, input_path, output_path, required)
     if status not in ("OPTIMAL", "FEASIBLE"):
         log.error("no roster found within the time limit (solver status %s); "
                   "raise --time-limit or relax the rules", status)
-        return EXIT_NO_ROSTER if status == "UNKNOWN" else EXIT_ERROR
+        code = EXIT_NO_ROSTER if status == "UNKNOWN" else EXIT_ERROR
+        return JobResult(code, None, {"status": status, "mode": options.mode})
     report = evaluate(problem, solution, required)
-    diagnostics = [_violation_row(v.rule, v.agent_id, v.day, v.message)
-                   for v in report.hard_violations]
+    diagnostics = [violation_row(v) for v in report.hard_violations]
     if diagnostics:
         log.error("the roster breaks %d hard rule(s); see the Diagnostics sheet", len(diagnostics))
-    write_workbook(problem, solution, report, output_path, input_path, diagnostics,
-                   _extra_summary(problem, solution))
-    _log_summary(solution, report, output_path)
-    return EXIT_OK
+    extra = run_facts(problem, solution)
+    write_workbook(problem, solution, report, output_path, input_path, diagnostics, extra)
+    log_summary(solution, report, output_path)
+    return JobResult(EXIT_OK, output_path, summary_items(problem, solution, report, extra))
 
 
-def _remaining_time(problem: Problem, options: SolveOptions, started: float) -> float:
-    """Seconds left of the time limit after reading (writing needs a moment too)."""
+def run_evaluate(input_path: Path, output_path: Path, options: SolveOptions,
+                 progress: ProgressFn | None = None, start_date: date | None = None) -> JobResult:
+    """Score the input's existing roster and write its Coverage, Stress and Summary."""
+    problem, required = load(input_path, start_date)
+    if not problem.existing_roster:
+        raise ShiftcareError(f"{input_path.name}: evaluate needs a Roster sheet (agent_id, then "
+                             "one column per date) and the workbook has none")
+    solution = existing_solution(problem, required, options, progress)
+    if solution.info.status not in ("OPTIMAL", "FEASIBLE", "EVALUATED"):
+        log.error("the existing roster's activities could not be placed (status %s)",
+                  solution.info.status)
+        return JobResult(EXIT_NO_ROSTER, None, {"status": solution.info.status})
+    report = evaluate(problem, solution, required)
+    diagnostics = [violation_row(v) for v in report.violations]
+    extra = run_facts(problem, solution)
+    write_workbook(problem, solution, report, output_path, input_path, diagnostics, extra)
+    log.info("the existing roster breaks %d hard rule(s) and has %d stress violation(s)",
+             len(report.hard_violations), int(report.kpis.get("stress_violations", 0)))
+    log_summary(solution, report, output_path)
+    return JobResult(EXIT_OK, output_path, summary_items(problem, solution, report, extra))
+
+
+def run_compare(input_path: Path, output_path: Path, options: SolveOptions,
+                progress: ProgressFn | None = None, start_date: date | None = None,
+                ) -> tuple[JobResult, str]:
+    """Stress-aware vs baseline (vs existing) rosters; returns the result and the text table."""
+    started = time.monotonic()
+    problem, required = load(input_path, start_date)
+    rosters = compare_rosters(problem, required, within_time_limit(problem, options, started),
+                              progress)
+    missing = [r.name for r in rosters if r.solution.info.status not in
+               ("OPTIMAL", "FEASIBLE", "EVALUATED")]
+    if missing:
+        log.error("no roster found for %s within the time limit; raise --time-limit",
+                  ", ".join(missing))
+        return JobResult(EXIT_NO_ROSTER, None, {"missing": missing}), ""
+    table = comparison_table(rosters)
+    write_comparison_workbook(
+        problem, [(r.name, r.solution, r.report) for r in rosters], table,
+        {r.name: complaint_minutes_grid(problem, r.report) for r in rosters},
+        output_path, input_path)
+    log.info("wrote %s", output_path)
+    summary: dict[str, object] = {
+        str(name): {str(k): plain_value(v) for k, v in table[name].items()}
+        for name in table.columns}
+    return JobResult(EXIT_OK, output_path, summary), table.to_string()
+
+
+def within_time_limit(problem: Problem, options: SolveOptions, started: float) -> SolveOptions:
+    """Options whose time limit leaves room for what was spent reading and for writing."""
     limit = options.time_limit_seconds
     total = problem.settings.time_limit_seconds if limit is None else limit
-    return max(1.0, total - (time.monotonic() - started))
-
-
-def _with_time_limit(options: SolveOptions, seconds: float) -> SolveOptions:
-    return replace(options, time_limit_seconds=seconds)
+    reserve = WRITE_RESERVE_SECONDS_PER_AGENT_DAY * len(problem.agents) * problem.days
+    remaining = total - (time.monotonic() - started) - reserve
+    return replace(options, time_limit_seconds=max(1.0, remaining))
 
 
 def _write_infeasible(problem: Problem, solution: Solution, options: SolveOptions,
-                      input_path: Path, output_path: Path, required: object) -> int:
+                      input_path: Path, output_path: Path, required: Requirements) -> JobResult:
     """Explain infeasibility on stderr and in a Diagnostics sheet; exit code 3."""
     log.error("the rules cannot all hold; searching a minimal set of conflicting rules ...")
-    conflicts = minimal_conflict(problem, required, options.mode)  # type: ignore[arg-type]
-    rows = [_conflict_row(c) for c in conflicts] or [
+    conflicts = minimal_conflict(problem, required, options.mode, policy=options.policy)
+    rows = [conflict_row(c) for c in conflicts] or [
         DiagnosticRow("unknown", "", None, "", "",
                       "infeasible, but no minimal conflicting set was found in time")
     ]
@@ -79,22 +157,27 @@ def _write_infeasible(problem: Problem, solution: Solution, options: SolveOption
         log.error("  conflict: %s%s", row.message,
                   f" (sheet {row.sheet}, row {row.row})" if row.row else "")
     report = evaluate(problem, solution, required)
-    write_workbook(problem, solution, report, output_path, input_path, rows,
-                   _extra_summary(problem, solution))
+    extra = run_facts(problem, solution)
+    write_workbook(problem, solution, report, output_path, input_path, rows, extra)
     log.error("wrote the diagnosis to %s", output_path)
-    return EXIT_INFEASIBLE
+    summary = summary_items(problem, solution, report, extra)
+    summary["conflicts"] = [row.message for row in rows]
+    return JobResult(EXIT_INFEASIBLE, output_path, summary)
 
 
-def _conflict_row(conflict: Conflict) -> DiagnosticRow:
+def conflict_row(conflict: Conflict) -> DiagnosticRow:
     return DiagnosticRow(conflict.rule, conflict.sheet, conflict.row, conflict.agent_id,
                          conflict.date, conflict.message)
 
 
-def _violation_row(rule: str, agent_id: str | None, day: object, message: str) -> DiagnosticRow:
-    return DiagnosticRow(rule, "Roster", None, agent_id or "", str(day or ""), message)
+def violation_row(violation: Violation) -> DiagnosticRow:
+    day = "" if violation.day is None else violation.day.isoformat()
+    return DiagnosticRow(violation.rule, "Roster", None, violation.agent_id or "", day,
+                         violation.message)
 
 
-def _extra_summary(problem: Problem, solution: Solution) -> dict[str, object]:
+def run_facts(problem: Problem, solution: Solution) -> dict[str, object]:
+    """Summary rows beyond the contract's: the horizon and the model's size."""
     return {
         "start_date": problem.start_date.isoformat(),
         "days": problem.days,
@@ -107,7 +190,7 @@ def _extra_summary(problem: Problem, solution: Solution) -> dict[str, object]:
     }
 
 
-def _log_summary(solution: Solution, report: Report, output_path: Path) -> None:
+def log_summary(solution: Solution, report: Report, output_path: Path) -> None:
     info, kpis = solution.info, report.kpis
     gap = info.gap
     log.info("%s roster (%s): gap %s, understaffed %s agent-min, service level %.1f%%, "
@@ -117,3 +200,4 @@ def _log_summary(solution: Solution, report: Report, output_path: Path) -> None:
              float(kpis.get("paid_hours", 0)), kpis.get("max_complaint_stretch_minutes"),
              kpis.get("stress_violations"), info.solve_seconds)
     log.info("wrote %s", output_path)
+

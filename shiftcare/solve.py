@@ -24,7 +24,9 @@ from shiftcare.staffing import required_agents
 
 log = logging.getLogger("shiftcare")
 
-GREEDY_HINT_MIN_VARIABLES = 60_000
+GREEDY_HINT_MIN_VARIABLES = 0
+"""Models above this many variables start from the greedy roster (measured: medium sample,
+60 s, 2 workers: stress-aware 555 vs 5,070 understaffed agent-minutes with and without)."""
 ProgressFn = Callable[[float, float, float], None]
 """Called on each improving roster with (seconds, objective, best bound)."""
 
@@ -39,11 +41,11 @@ class SolveOptions:
     seed: int | None = None
     log_search: bool = False
     lp_bound_share: float = 0.3
+    """Share of the time limit the LP lower bound may use before CP-SAT starts (0 = skip)."""
     greedy_hint: bool | None = None
-    """Hint CP-SAT with the greedy roster; None = only for models of over 60,000 variables."""
+    """Hint CP-SAT with the greedy roster; None = above ``GREEDY_HINT_MIN_VARIABLES``."""
     policy: ShiftPolicy = field(default_factory=ShiftPolicy)
     """How the input Roster binds the shifts (free, keep, fixed) and the cost of changes."""
-    """Share of the time limit the LP lower bound may use before CP-SAT starts (0 = skip)."""
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -144,7 +146,7 @@ def solve(
 
 
 def _wants_greedy_hint(built: BuiltModel, options: SolveOptions) -> bool:
-    """Measured: the greedy hint speeds up large models and slightly hurts small ones."""
+    """Whether to start from the greedy roster (see ``GREEDY_HINT_MIN_VARIABLES``)."""
     if options.greedy_hint is not None:
         return options.greedy_hint
     return len(built.model.proto.variables) > GREEDY_HINT_MIN_VARIABLES

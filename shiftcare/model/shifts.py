@@ -10,12 +10,20 @@ from shiftcare.model.builder import AgentDay, BuiltModel
 
 
 def add_shift_rules(built: BuiltModel) -> None:
-    """At most one candidate per agent-day; blocked candidates only when diagnosing."""
+    """At most one candidate per agent-day; blocked candidates only when diagnosing.
+
+    Under the ``keep`` and ``fixed`` policies every input Roster shift is worked.
+    """
+    roster_rows = {(e.agent_id, e.day): e.row for e in built.problem.existing_roster or ()}
     for agent_day in built.agent_days:
         built.model.add_at_most_one(agent_day.shift_vars)
         if built.policy.keeping == "fixed":
             built.model.add(agent_day.works() == 1)
             continue
+        if built.policy.keeping == "keep":
+            guard = built.guard(f"keep_shift:{agent_day.agent.id}:{agent_day.day}", "Roster",
+                                roster_rows.get((agent_day.agent.id, agent_day.day)))
+            built.model.add(agent_day.works() == 1).only_enforce_if(guard)
         for candidate, var in zip(agent_day.candidates, agent_day.shift_vars, strict=True):
             for blocker in candidate.blockers:
                 guard = built.guard(blocker.group, blocker.sheet, blocker.row)

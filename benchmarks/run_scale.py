@@ -1,0 +1,90 @@
+"""Scale benchmark: generated weeks of hundreds of agents, solved end to end on this machine.
+
+Usage::
+
+    python benchmarks/run_scale.py                      # 200x7, 500x7, 1000x28
+    python benchmarks/run_scale.py 200x7 --time-limit 60 --workers 2
+
+Each instance is a seeded workbook from ``shiftcare.samples.build_generated`` (bank
+call-centre curves, two queues: general and complaints, lunch and two breaks per
+full-time shift). It is solved with ``shiftcare solve`` in stress-aware mode, and one
+Markdown table row is printed per instance from the output's Summary sheet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from shiftcare.pipeline import run_solve
+from shiftcare.samples import build_generated
+from shiftcare.solve import SolveOptions
+
+DEFAULT_SIZES = ("200x7", "500x7", "1000x28")
+DEFAULT_LIMITS = {"200x7": 60.0, "500x7": 600.0, "1000x28": 600.0}
+COLUMNS = ("agents", "days", "queues", "variables", "constraints", "status",
+           "understaffed agent-min", "objective", "lower bound", "gap", "service level",
+           "paid hours", "stress violations", "seconds")
+
+
+def summary_of(path: Path) -> dict[str, object]:
+    """The Summary sheet of an output workbook as a dict."""
+    workbook = load_workbook(path, read_only=True)
+    rows = workbook["Summary"].iter_rows(min_row=2, values_only=True)
+    summary = {str(key): value for key, value, *_ in rows}
+    workbook.close()
+    return summary
+
+
+def run_one(size: str, limit: float, workers: int, seed: int, folder: Path) -> list[object]:
+    """Generate, solve and summarise one instance; returns its table row."""
+    agents, days = (int(part) for part in size.split("x"))
+    source = build_generated(agents, days, 2, seed, path=folder / f"generated-{size}.xlsx")
+    output = folder / f"generated-{size}.solved.xlsx"
+    started = time.monotonic()
+    result = run_solve(source, output, SolveOptions(time_limit_seconds=limit, workers=workers,
+                                                    seed=seed))
+    seconds = time.monotonic() - started
+    if result.output_path is None:
+        return [agents, days, 2, "", "", result.summary.get("status"), *[""] * 7,
+                f"{seconds:.1f}"]
+    s = summary_of(output)
+    return [agents, days, 2, s.get("model_variables"), s.get("model_constraints"),
+            s.get("status"), s.get("understaffed_agent_minutes"), _round(s.get("objective")),
+            _round(s.get("best_bound")), _percent(s.get("gap")),
+            _percent(s.get("service_level")), _round(s.get("paid_hours")),
+            s.get("stress_violations"), f"{seconds:.1f}"]
+
+
+def _round(value: object) -> str:
+    return "" if value is None else f"{float(str(value)):,.0f}"
+
+
+def _percent(value: object) -> str:
+    return "" if value is None else f"{100 * float(str(value)):.2f} %"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", default=list(DEFAULT_SIZES),
+                        help="AGENTSxDAYS, e.g. 200x7")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds per instance [default: 60 for 200x7, else 600]")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|" + "---|" * len(COLUMNS))
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            limit = args.time_limit or DEFAULT_LIMITS.get(size, 600.0)
+            row = run_one(size, limit, args.workers, args.seed, Path(folder))
+            print("| " + " | ".join(str(cell) for cell in row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
