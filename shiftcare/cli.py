@@ -121,6 +121,28 @@ def main() -> None:
     """Stress-aware workforce scheduling for call centres (Excel in, roster out)."""
 
 
+def input_and_output(suffix: str) -> Callable[[F], F]:
+    """The INPUT argument and the ``-o`` option of a command writing ``<stem>.<suffix>.xlsx``."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "-o", "--output", "output_path", type=click.Path(path_type=Path),
+            help=f"Output workbook [default: <INPUT stem>.{suffix}.xlsx beside INPUT].")(command)
+        return click.argument("input_path", metavar="INPUT",
+                              type=click.Path(path_type=Path))(command)
+
+    return decorate
+
+
+def prepare(input_path: Path, output_path: Path | None, suffix: str, quiet: bool,
+            verbose: bool) -> Path:
+    """Set up logging and return the output path (default beside INPUT, never INPUT)."""
+    _configure_logging(quiet, verbose)
+    output_path = output_path or default_output(input_path, suffix)
+    check_output_path(input_path, output_path)
+    return output_path
+
+
 def solver_options(command: F) -> F:
     """The options every solving command shares (time limit, workers, seed, horizon, output)."""
     decorators = [
@@ -177,9 +199,7 @@ def _start(start_date: datetime | None) -> date | None:
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
-              help="Output workbook [default: <INPUT stem>.solved.xlsx beside INPUT].")
+@input_and_output("solved")
 @click.option("--mode", type=click.Choice(["stress-aware", "baseline"]), default="stress-aware",
               show_default=True, help="baseline drops the stress rules and nothing else.")
 @click.option("--keep-shifts", is_flag=True,
@@ -196,9 +216,7 @@ def solve(input_path: Path, output_path: Path | None, mode: str, keep_shifts: bo
     """Solve INPUT and write the roster workbook."""
     from shiftcare.pipeline import run_solve
 
-    _configure_logging(quiet, verbose)
-    output_path = output_path or default_output(input_path, "solved")
-    check_output_path(input_path, output_path)
+    output_path = prepare(input_path, output_path, "solved", quiet, verbose)
     policy = ShiftPolicy("keep" if keep_shifts else "free",
                          CHANGE_WEIGHT if min_change else 0.0)
     options = _options(mode, time_limit, workers, seed, verbose, policy)
@@ -209,9 +227,7 @@ def solve(input_path: Path, output_path: Path | None, mode: str, keep_shifts: bo
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
-              help="Output workbook [default: <INPUT stem>.evaluated.xlsx beside INPUT].")
+@input_and_output("evaluated")
 @solver_options
 @user_errors
 def evaluate(input_path: Path, output_path: Path | None, time_limit: float | None,
@@ -224,9 +240,7 @@ def evaluate(input_path: Path, output_path: Path | None, time_limit: float | Non
     """
     from shiftcare.pipeline import run_evaluate
 
-    _configure_logging(quiet, verbose)
-    output_path = output_path or default_output(input_path, "evaluated")
-    check_output_path(input_path, output_path)
+    output_path = prepare(input_path, output_path, "evaluated", quiet, verbose)
     options = _options("stress-aware", time_limit, workers, seed, verbose)
     result = run_evaluate(input_path, output_path, options, None, _start(start_date))
     write_json(json_path, result)
@@ -234,9 +248,7 @@ def evaluate(input_path: Path, output_path: Path | None, time_limit: float | Non
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
-              help="Output workbook [default: <INPUT stem>.compared.xlsx beside INPUT].")
+@input_and_output("compared")
 @solver_options
 @user_errors
 def compare(input_path: Path, output_path: Path | None, time_limit: float | None,
@@ -249,9 +261,7 @@ def compare(input_path: Path, output_path: Path | None, time_limit: float | None
     """
     from shiftcare.pipeline import run_compare
 
-    _configure_logging(quiet, verbose)
-    output_path = output_path or default_output(input_path, "compared")
-    check_output_path(input_path, output_path)
+    output_path = prepare(input_path, output_path, "compared", quiet, verbose)
     options = _options("stress-aware", time_limit, workers, seed, verbose)
     result, table = run_compare(input_path, output_path, options, None, _start(start_date))
     if table and not quiet:
@@ -261,9 +271,7 @@ def compare(input_path: Path, output_path: Path | None, time_limit: float | None
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output_path", type=click.Path(path_type=Path),
-              help="Output workbook [default: <INPUT stem>.staffing.xlsx beside INPUT].")
+@input_and_output("staffing")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the table.")
 @user_errors
 def staffing(input_path: Path, output_path: Path | None, quiet: bool) -> None:
@@ -271,9 +279,7 @@ def staffing(input_path: Path, output_path: Path | None, quiet: bool) -> None:
     from shiftcare.io.excel_read import read_workbook
     from shiftcare.staffing import staffing_table, write_staffing_workbook
 
-    _configure_logging(quiet, False)
-    output_path = output_path or default_output(input_path, "staffing")
-    check_output_path(input_path, output_path)
+    output_path = prepare(input_path, output_path, "staffing", quiet, False)
     table = staffing_table(read_workbook(input_path))
     if not quiet:
         busy = table[table["calls"] > 0]

@@ -9,7 +9,6 @@ minimal conflicting set, which is translated back to sheets, rows, agents and da
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +17,7 @@ from ortools.sat.python import cp_model
 from shiftcare.model import build_model
 from shiftcare.model.builder import ShiftPolicy
 from shiftcare.problem import Mode, Problem
+from shiftcare.report import DiagnosticRow
 
 log = logging.getLogger("shiftcare")
 
@@ -40,16 +40,8 @@ RULE_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """One rule group of a minimal infeasible set, located in the workbook."""
-
-    rule: str
-    sheet: str
-    row: int | None
-    agent_id: str
-    date: str
-    message: str
+Conflict = DiagnosticRow
+"""One rule group of a minimal infeasible set, located in the workbook."""
 
 
 def _is_infeasible(model: cp_model.CpModel, assumptions: list[cp_model.IntVar],

@@ -20,13 +20,13 @@ from shiftcare.compare import (
     complaint_minutes_grid,
     existing_solution,
 )
-from shiftcare.diagnose import Conflict, minimal_conflict
+from shiftcare.diagnose import minimal_conflict
 from shiftcare.errors import ShiftcareError
 from shiftcare.evaluate import evaluate
 from shiftcare.io.excel_read import read_workbook
-from shiftcare.io.excel_write import DiagnosticRow, write_comparison_workbook, write_workbook
+from shiftcare.io.excel_write import write_comparison_workbook, write_workbook
 from shiftcare.problem import Problem
-from shiftcare.report import Report, Violation
+from shiftcare.report import DiagnosticRow, Report, Violation
 from shiftcare.solution import Solution
 from shiftcare.solve import ProgressFn, SolveOptions, solve
 from shiftcare.staffing import required_agents
@@ -149,7 +149,7 @@ def _write_infeasible(problem: Problem, solution: Solution, options: SolveOption
     """Explain infeasibility on stderr and in a Diagnostics sheet; exit code 3."""
     log.error("the rules cannot all hold; searching a minimal set of conflicting rules ...")
     conflicts = minimal_conflict(problem, required, options.mode, policy=options.policy)
-    rows = [conflict_row(c) for c in conflicts] or [
+    rows = list(conflicts) or [
         DiagnosticRow("unknown", "", None, "", "",
                       "infeasible, but no minimal conflicting set was found in time")
     ]
@@ -163,11 +163,6 @@ def _write_infeasible(problem: Problem, solution: Solution, options: SolveOption
     summary = summary_items(problem, solution, report, extra)
     summary["conflicts"] = [row.message for row in rows]
     return JobResult(EXIT_INFEASIBLE, output_path, summary)
-
-
-def conflict_row(conflict: Conflict) -> DiagnosticRow:
-    return DiagnosticRow(conflict.rule, conflict.sheet, conflict.row, conflict.agent_id,
-                         conflict.date, conflict.message)
 
 
 def violation_row(violation: Violation) -> DiagnosticRow:

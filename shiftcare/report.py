@@ -32,6 +32,18 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class DiagnosticRow:
+    """One line of the Diagnostics sheet: a rule that failed and where (``row`` is Excel's)."""
+
+    rule: str
+    sheet: str
+    row: int | None
+    agent_id: str
+    date: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Report:
     """The evaluator's verdict on one Solution.
 

@@ -6,13 +6,14 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.bound import aggregated_lp_bound
+from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
 from shiftcare.model.builder import ShiftPolicy
@@ -97,10 +98,12 @@ def solve(
     if required is None:
         required = required_agents(problem)
     built = build_model(problem, required, options.mode, policy=options.policy)
+    greedy: Solution | None = None
     if problem.existing_roster:
         add_roster_shift_hints(built)
     elif _wants_greedy_hint(built, options):
-        add_solution_hint(built, greedy_roster(problem, required, options.mode))
+        greedy = greedy_roster(problem, required, options.mode)
+        add_solution_hint(built, greedy)
     proto = built.model.proto
     log.info("model: %d variables, %d constraints (built in %.1f s)",
              len(proto.variables), len(proto.constraints), time.monotonic() - started)
@@ -128,6 +131,8 @@ def solve(
         num_constraints=len(proto.constraints),
     )
     if status not in ("OPTIMAL", "FEASIBLE"):
+        if status == "UNKNOWN" and greedy is not None:
+            return greedy_fallback(built, greedy, info, lp_bound)
         return Solution((), (), info)
     best_bound = solver.best_objective_bound
     if lp_bound is not None and status == "FEASIBLE":
@@ -143,6 +148,37 @@ def solve(
     )
     shifts, blocks = extract_roster(built, solver)
     return Solution(shifts, blocks, info)
+
+
+def greedy_fallback(built: BuiltModel, greedy: Solution, info: SolveInfo,
+                    lp_bound: float | None) -> Solution:
+    """The greedy roster as a FEASIBLE result when CP-SAT found none in time.
+
+    Only a roster that the solver-independent validator accepts (no hard violation, and
+    no stress violation in stress-aware mode) is returned; otherwise an empty Solution.
+    """
+    violations = validate(built.problem, greedy)
+    if any(not v.stress or built.mode == "stress-aware" for v in violations):
+        return Solution((), (), info)
+    log.warning("CP-SAT found no roster within the time limit; keeping the greedy roster")
+    raw = hinted_objective(built)
+    bound = None if lp_bound is None else min(lp_bound, raw)
+    return greedy.replace(info=replace(
+        info, status="FEASIBLE", objective=objective_value(built, raw),
+        best_bound=None if bound is None else objective_value(built, bound)))
+
+
+def hinted_objective(built: BuiltModel) -> float:
+    """CP-SAT's (scaled) objective at the model's complete solution hint."""
+    proto = built.model.proto
+    hint = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+
+    def value(ref: int) -> int:
+        return hint.get(ref, 0) if ref >= 0 else 1 - hint.get(-ref - 1, 0)
+
+    objective = proto.objective
+    total = sum(c * value(v) for v, c in zip(objective.vars, objective.coeffs, strict=True))
+    return float(total + objective.offset)
 
 
 def _wants_greedy_hint(built: BuiltModel, options: SolveOptions) -> bool:

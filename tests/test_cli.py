@@ -185,3 +185,46 @@ def test_infeasible_rules_exit_3_with_a_diagnosis(tmp_path: Path) -> None:
     diagnostics = sheet_values(output, "Diagnostics")
     assert any(row[3] == "A1" for row in diagnostics[1:])
     assert {row[1] for row in diagnostics[1:]} & {"Agents", "Availability"}
+
+
+def test_no_roster_within_the_time_limit_exits_4_and_writes_nothing(
+        small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shiftcare.pipeline
+    from shiftcare.solution import Solution, SolveInfo
+
+    monkeypatch.setattr(shiftcare.pipeline, "solve",
+                        lambda *args, **kwargs: Solution((), (), SolveInfo(status="UNKNOWN")))
+    output = small.with_name("nothing.xlsx")
+    result = run("solve", str(small), "-o", str(output), "--json", "-")
+    assert result.exit_code == 4
+    assert "time limit" in result.stderr
+    assert json.loads(result.stdout)["exit_code"] == 4
+    assert not output.exists()
+
+
+def test_the_time_limit_covers_reading_solving_and_writing(small: Path) -> None:
+    import time
+
+    output = small.with_name("timed.xlsx")
+    started = time.monotonic()
+    result = run("solve", str(small), "-o", str(output), "--time-limit", "6", "-q")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.stderr
+    assert summary(output)["status"] == "FEASIBLE"
+    assert elapsed < 6 + 3
+
+
+def test_start_date_rolls_the_horizon_and_next_history_is_written(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    del sheets["Roster"]
+    source = write_workbook(sheets, tmp_path / "rolling.xlsx")
+    output = tmp_path / "rolled.xlsx"
+    result = run("solve", str(source), "-o", str(output), "--start-date", "2026-12-01",
+                 "--time-limit", "10", "-q")
+    assert result.exit_code == 0, result.stderr
+    values = summary(output)
+    assert values["start_date"] == "2026-12-01"
+    assert values["days"] == 2
+    history = sheet_values(output, "Next History")
+    assert history[0] == ("agent_id", "last_shift_end", "consecutive_days_worked")
+    assert sorted(row[0] for row in history[1:]) == ["A1", "A2", "A3"]

@@ -12,7 +12,6 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -29,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from shiftcare.errors import OutputWriteError
 from shiftcare.history import NEXT_HISTORY_COLUMNS, next_history
 from shiftcare.problem import MINUTES_PER_DAY, Problem
-from shiftcare.report import COVERAGE_COLUMNS, STRESS_COLUMNS, Report
+from shiftcare.report import COVERAGE_COLUMNS, STRESS_COLUMNS, DiagnosticRow, Report
 from shiftcare.solution import Shift, Solution
 from shiftcare.summary import summary_items
 
@@ -45,18 +44,6 @@ MAX_SHEET_NAME = 31
 WIDTH_SAMPLE_ROWS = 200
 BOLD = Font(bold=True)
 WHITE, RED = "FFFFFF", "F8696B"
-
-
-@dataclass(frozen=True)
-class DiagnosticRow:
-    """One line of the Diagnostics sheet: a rule that failed and where (``row`` is Excel's)."""
-
-    rule: str
-    sheet: str
-    row: int | None
-    agent_id: str
-    date: str
-    message: str
 
 
 # --------------------------------------------------------------------------- public API

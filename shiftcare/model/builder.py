@@ -83,6 +83,8 @@ class BuiltModel:
     objective_scale: int = 60
     under: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     objective_offset_units: float = 0.0
+    fairness: tuple[cp_model.IntVar, cp_model.IntVar, list[list[cp_model.IntVar]]] | None = None
+    """(most, least, complaint phone variables per fairness agent) of the fairness term."""
 
     @property
     def interval(self) -> int:

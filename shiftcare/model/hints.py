@@ -51,3 +51,16 @@ def add_solution_hint(built: BuiltModel, solution: Solution) -> None:
             scheduled[(q, t)] = scheduled.get((q, t), 0) + int(on)
     for (q, t), under in built.under.items():
         built.model.add_hint(under, max(0, int(built.required[q, t]) - scheduled.get((q, t), 0)))
+    hint_fairness(built)
+
+
+def hint_fairness(built: BuiltModel) -> None:
+    """Hint the fairness term's most/least complaint intervals from the hinted phone values."""
+    if built.fairness is None:
+        return
+    most, least, per_agent = built.fairness
+    proto = built.model.proto
+    hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+    totals = [sum(hinted.get(v.index, 0) for v in variables) for variables in per_agent]
+    built.model.add_hint(most, max(totals, default=0))
+    built.model.add_hint(least, min(totals, default=0))

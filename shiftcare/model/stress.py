@@ -114,6 +114,7 @@ def add_fairness_objective(built: BuiltModel) -> None:
     horizon = built.problem.num_intervals
     most = built.model.new_int_var(0, horizon, "complaint_max")
     least = built.model.new_int_var(0, horizon, "complaint_min")
+    per_agent: list[list[cp_model.IntVar]] = []
     for agent_index in agents:
         variables: list[cp_model.IntVar] = []
         for agent_day in by_agent.get(agent_index, []):
@@ -122,4 +123,6 @@ def add_fairness_objective(built: BuiltModel) -> None:
         total = cp_model.LinearExpr.sum(variables)
         built.model.add(total <= most)
         built.model.add(total >= least)
+        per_agent.append(variables)
+    built.fairness = (most, least, per_agent)
     built.add_objective(most - least, weight * built.interval / 60)
