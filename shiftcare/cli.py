@@ -290,8 +290,9 @@ def staffing(input_path: Path, output_path: Path | None, quiet: bool) -> None:
 
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--size", type=click.Choice(["small", "medium"]), default="small", show_default=True,
-              help="Which bundled sample to write.")
+@click.option("--size", type=click.Choice(["small", "medium", "medium-roster"]), default="small",
+              show_default=True,
+              help="Which bundled sample to write (medium-roster: medium plus today's Roster).")
 @user_errors
 def demo(path: Path | None, size: str) -> None:
     """Write a sample input workbook to PATH [default: shiftcare-<size>.xlsx]."""

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -39,7 +39,7 @@ from shiftcare.problem import (
 )
 from shiftcare.staffing import required_agents
 
-SampleKind = Literal["small", "medium"]
+SampleKind = Literal["small", "medium", "medium-roster"]
 Cell = str | int | float | date | datetime | None
 FloatGrid = npt.NDArray[np.float64]
 
@@ -513,15 +513,41 @@ def _settings(start_date: date, days: int, time_limit: float) -> dict[str, Cell]
 
 def sample_spec(kind: SampleKind, start_date: date | None = None) -> InstanceSpec:
     """The specification of a bundled sample."""
-    builders = {"small": small_spec, "medium": medium_spec}
+    builders = {"small": small_spec, "medium": medium_spec, "medium-roster": medium_spec}
     if kind not in builders:
         raise ValueError(f"unknown sample kind {kind!r}; expected 'small' or 'medium'")
     return builders[kind](start_date or DEFAULT_START_DATE)
 
 
 def build_sample(kind: SampleKind, path: Path, start_date: date | None = None) -> Path:
-    """Write the ``small`` or ``medium`` sample input workbook to ``path``; returns ``path``."""
+    """Write a bundled sample input workbook to ``path``; returns ``path``.
+
+    ``medium-roster`` is the medium sample plus the roster its centre runs today.
+    """
+    if kind == "medium-roster":
+        return build_with_current_roster(path, start_date)
     return write_instance(sample_spec(kind, start_date), path)
+
+
+def build_with_current_roster(path: Path, start_date: date | None = None) -> Path:
+    """The medium sample plus a ``Roster`` sheet: today's roster, as a planner makes it.
+
+    Its shifts follow the demand and every contract, but it was made without the stress
+    rules and without planned breaks or queues (the greedy baseline construction of
+    ``shiftcare.greedy``): what ``shiftcare evaluate`` and ``compare`` measure care against.
+    """
+    from shiftcare.greedy import greedy_roster
+    from shiftcare.io.excel_read import read_workbook
+    from shiftcare.io.excel_write import roster_grid_rows
+
+    spec = sample_spec("medium", start_date)
+    sheets = instance_sheets(spec)
+    write_sheets(sheets, path)
+    problem = read_workbook(path)
+    roster = greedy_roster(problem, required_agents(problem), "baseline")
+    header = ("agent_id", *(problem.date_of(d).isoformat() for d in range(problem.days)))
+    rows = tuple(tuple(cast(Cell, c) for c in row) for row in roster_grid_rows(problem, roster))
+    return write_sheets((*sheets, Sheet("Roster", header, rows)), path)
 
 
 # --------------------------------------------------------------------------- generated

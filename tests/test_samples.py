@@ -346,3 +346,22 @@ def test_samples_read_as_problems(kind: str, built: dict[str, Path]) -> None:
     for name in ("calls", "aht_seconds", "complaint_share", "required_override"):
         np.testing.assert_array_equal(getattr(committed.forecast, name),
                                       getattr(problem.forecast, name))
+
+
+def test_medium_roster_sample_is_medium_plus_a_valid_current_roster(
+        tmp_path: Path, values: dict[str, Values]) -> None:
+    from shiftcare.compare import roster_shifts
+    from shiftcare.evaluate import validate
+    from shiftcare.io.excel_read import read_workbook
+    from shiftcare.solution import Solution
+
+    path = samples.build_sample("medium-roster", tmp_path / "medium-roster.xlsx")
+    built = sheet_values(path)
+    assert {name: rows for name, rows in built.items() if name != "Roster"} == values["medium"]
+    assert built == sheet_values(INSTANCES / "medium-roster.xlsx")
+    problem = read_workbook(path)
+    shifts = roster_shifts(problem)
+    assert len(shifts) >= len(problem.agents) * 3
+    shift_rules = {v.rule for v in validate(problem, Solution(shifts, ()))
+                   if not v.rule.startswith(("break", "activity"))}
+    assert shift_rules <= {"min_hours"}
