@@ -103,11 +103,20 @@ def check_output_path(input_path: Path, output_path: Path) -> None:
         raise ExitWith(EXIT_BAD_INPUT)
 
 
+PROGRESS_EVERY_SECONDS = 2.0
+"""The least time between two progress lines on stderr."""
+
+
 def _progress_printer(quiet: bool) -> Callable[[float, float, float], None] | None:
+    """Print improving rosters (objective, bound, gap) to stderr, at most every 2 s."""
     if quiet:
         return None
+    last_printed = [-PROGRESS_EVERY_SECONDS]
 
     def show(seconds: float, objective: float, bound: float) -> None:
+        if seconds - last_printed[0] < PROGRESS_EVERY_SECONDS:
+            return
+        last_printed[0] = seconds
         gap = (objective - bound) / max(1.0, abs(objective))
         click.echo(f"  {seconds:7.1f} s  objective {objective:14.1f}  bound {bound:14.1f}"
                    f"  gap {gap:7.2%}", err=True)
@@ -242,7 +251,8 @@ def evaluate(input_path: Path, output_path: Path | None, time_limit: float | Non
 
     output_path = prepare(input_path, output_path, "evaluated", quiet, verbose)
     options = _options("stress-aware", time_limit, workers, seed, verbose)
-    result = run_evaluate(input_path, output_path, options, None, _start(start_date))
+    result = run_evaluate(input_path, output_path, options, _progress_printer(quiet),
+                          _start(start_date))
     write_json(json_path, result)
     raise ExitWith(result.exit_code)
 
@@ -263,7 +273,8 @@ def compare(input_path: Path, output_path: Path | None, time_limit: float | None
 
     output_path = prepare(input_path, output_path, "compared", quiet, verbose)
     options = _options("stress-aware", time_limit, workers, seed, verbose)
-    result, table = run_compare(input_path, output_path, options, None, _start(start_date))
+    result, table = run_compare(input_path, output_path, options, _progress_printer(quiet),
+                                _start(start_date))
     if table and not quiet:
         click.echo(table, err=json_path == "-")
     write_json(json_path, result)

@@ -175,16 +175,19 @@ def test_infeasible_rules_exit_3_with_a_diagnosis(tmp_path: Path) -> None:
     sheets = valid_sheets()
     del sheets["Roster"]
     agent = sheets["Agents"][0]
-    agent["min_hours"], agent["max_hours"] = 16, 16  # two 8-hour days ...
+    agent["min_hours"] = 12  # two shifts (7.5 paid hours at most each) ...
     sheets["Availability"].append({"agent_id": "A1", "date": "2026-11-30", "status": "off"})
-    source = write_workbook(sheets, tmp_path / "infeasible.xlsx")  # ... but one day off
+    source = write_workbook(sheets, tmp_path / "infeasible.xlsx")  # ... but one date off
     output = tmp_path / "diagnosed.xlsx"
     result = run("solve", str(source), "-o", str(output), "--time-limit", "20")
     assert result.exit_code == 3, result.stderr
     assert "A1" in result.stderr
     diagnostics = sheet_values(output, "Diagnostics")
-    assert any(row[3] == "A1" for row in diagnostics[1:])
-    assert {row[1] for row in diagnostics[1:]} & {"Agents", "Availability"}
+    assert diagnostics[0] == ("rule", "sheet", "row", "agent_id", "date", "message")
+    located = {(row[0], row[1], row[2], row[3], row[4]) for row in diagnostics[1:]}
+    assert located == {("min_hours", "Agents", 2, "A1", None),
+                       ("availability_off", "Availability", 5, "A1", "2026-11-30")}
+    assert "Availability" in result.stderr and "2026-11-30" in result.stderr
 
 
 def test_no_roster_within_the_time_limit_exits_4_and_writes_nothing(
