@@ -44,7 +44,7 @@ from shiftcare.staffing import required_agents
 from shiftcare.summary import KPI_KEYS
 from tests.factories import make_problem, make_shift_type
 
-OUTPUT_SHEETS = ["Roster", "Activities", "Coverage", "Stress", "Summary", "Charts"]
+OUTPUT_SHEETS = ["Roster", "Activities", "Coverage", "Stress", "Summary", "Next History", "Charts"]
 CONTRACT_SUMMARY_KEYS = [
     "status", "mode", "objective", "best_bound", "gap", *KPI_KEYS, "solve_seconds",
     "shiftcare_version", "input_sha256",
