@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare.model.builder import ShiftPolicy
-from shiftcare.problem import Mode, Problem
+from shiftcare.problem import Mode, Problem, Settings
 
 log = logging.getLogger("shiftcare")
 
@@ -57,6 +57,38 @@ def aggregated_lp_bound(problem: Problem, required: npt.NDArray[np.int64], mode:
                         seconds: float, objective_scale: int,
                         policy: ShiftPolicy | None = None) -> float | None:
     """A valid lower bound on the objective (CP-SAT's scaled integer units), or None."""
+    settings = replace(problem.settings, weight_complaint_fairness=0.0)
+    found = _aggregated_lp(problem, settings, required, mode, seconds, policy)
+    if found is None:
+        return None
+    value, scale = found
+    assert scale == objective_scale
+    return value
+
+
+def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                              seconds: float, policy: ShiftPolicy | None = None) -> float | None:
+    """A valid lower bound on understaffed agent-minutes of any roster, or None.
+
+    The aggregated LP with understaffing as the only cost (weight 1 per missing agent and
+    interval, every other weight 0). Understaffed agent-intervals are whole numbers, so
+    the LP optimum is rounded up before it is turned into minutes.
+    """
+    settings = replace(problem.settings, weight_understaffing=1.0, weight_overstaffing=0.0,
+                       weight_paid_hour=0.0, weight_preference=0.0,
+                       weight_complaint_fairness=0.0)
+    found = _aggregated_lp(problem, settings, required, mode, seconds, policy)
+    if found is None:
+        return None
+    value, scale = found
+    intervals = math.ceil(max(0.0, value) / scale - 1e-6)
+    return float(intervals * problem.interval_minutes)
+
+
+def _aggregated_lp(problem: Problem, settings: Settings, required: npt.NDArray[np.int64],
+                   mode: Mode, seconds: float,
+                   policy: ShiftPolicy | None) -> tuple[float, int] | None:
+    """The aggregated LP optimum under ``settings``' weights and the model's objective scale."""
     from shiftcare.model.builder import build_model
 
     started = time.monotonic()
@@ -69,7 +101,7 @@ def aggregated_lp_bound(problem: Problem, required: npt.NDArray[np.int64], mode:
         history=tuple(h for h in problem.history if h.agent_id in kept),
         existing_roster=None if problem.existing_roster is None else tuple(
             e for e in problem.existing_roster if e.agent_id in kept),
-        settings=replace(problem.settings, weight_complaint_fairness=0.0),
+        settings=settings,
     )
     built = build_model(reduced, required, mode, policy=policy)
     size_of_var: dict[int, int] = {}
@@ -83,10 +115,7 @@ def aggregated_lp_bound(problem: Problem, required: npt.NDArray[np.int64], mode:
     if remaining <= 0.5:
         return None
     value = lp_lower_bound(built.model.proto, remaining, size_of_var)
-    if value is None:
-        return None
-    assert built.objective_scale == objective_scale
-    return value
+    return None if value is None else (value, built.objective_scale)
 
 
 def lp_lower_bound(proto: Any, seconds: float,
@@ -181,3 +210,208 @@ def _add_relaxed(
                                    "")
         for index, coefficient in terms.items():
             row.SetCoefficient(variables[index], coefficient)
+
+
+@dataclass(frozen=True)
+class CompactBound:
+    """Lower bounds from the compact class LP; None where the LP was not solved."""
+
+    objective: float | None
+    """On the objective, in workbook weight units (as ``SolveInfo.objective``)."""
+    understaffed_minutes: float | None
+    """On understaffed agent-minutes."""
+
+
+def contract_classes(problem: Problem, mode: Mode) -> list[list[int]]:
+    """Agents grouped by what the compact LP keeps: skills, shift types, contract, eligibility.
+
+    Availability, History and stress caps other than the daily one are left out of the
+    compact LP (dropping rules only lowers an LP optimum), so they do not split classes.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for index, agent in enumerate(problem.agents):
+        key = (agent.skills, agent.shift_types, agent.min_hours, agent.max_hours,
+               agent.max_days, agent.max_consecutive_days,
+               agent.complaint_eligible or mode != "stress-aware")
+        groups.setdefault(key, []).append(index)
+    return list(groups.values())
+
+
+def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                      seconds: float) -> CompactBound:
+    """Valid lower bounds on the objective and on understaffed agent-minutes.
+
+    A relaxation of the CP-SAT model over classes of agents (``contract_classes``): per
+    class, day and shift start the number of agents working it; per break rule and start
+    interval the number on that break; per queue and interval the number on the phone.
+    It keeps one shift per agent and date, max days, min/max hours, max consecutive
+    days, break windows and counts, one activity per interval, skills, complaint
+    eligibility and the daily complaint cap (stress-aware), and drops availability,
+    History, rest, break spacing, stretch cap, recovery, preferences and fairness. Every
+    roster maps to a feasible point with the same coverage and a cost no lower than
+    the LP's, so both optima (understaffing alone, then the full weighted objective)
+    are valid bounds. Each LP gets half of ``seconds``.
+    """
+    started = time.monotonic()
+    under_weights = (1.0, 0.0, 0.0)
+    settings = problem.settings
+    scale = 60
+    full_weights = (
+        round((settings.weight_understaffing + settings.weight_overstaffing) * scale) / scale,
+        round(settings.weight_overstaffing * scale) / scale,
+        round(settings.weight_paid_hour / 60 * scale) / scale,
+    )
+    under = _solve_compact(problem, required, mode, under_weights, seconds / 2)
+    under_minutes = None if under is None else float(
+        math.ceil(max(0.0, under) - 1e-6) * problem.interval_minutes)
+    left = seconds - (time.monotonic() - started)
+    full = _solve_compact(problem, required, mode, full_weights, left) if left > 0.5 else None
+    objective = None if full is None else (
+        full - settings.weight_overstaffing * float(required.sum()))
+    log.info("compact LP bounds: objective %s, understaffed %s agent-min in %.1f s",
+             objective, under_minutes, time.monotonic() - started)
+    return CompactBound(objective, under_minutes)
+
+
+def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                   weights: tuple[float, float, float], seconds: float) -> float | None:
+    """The compact LP optimum of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
+
+    Returns None when GLOP does not prove optimality within ``seconds``.
+    """
+    from collections import defaultdict
+
+    from shiftcare.model.options import candidate_shifts
+
+    started = time.monotonic()
+    under_w, phone_w, paid_w = weights
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    infinity = solver.infinity()
+    interval = problem.interval_minutes
+    horizon = problem.num_intervals
+    heavy = problem.complaint_heavy()
+    stress = mode == "stress-aware"
+    daily_cap = problem.settings.max_complaint_intervals_per_day
+    objective = solver.Objective()
+    phone_at: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+    for group in contract_classes(problem, mode):
+        agent = problem.agents[group[0]]
+        size = float(len(group))
+        works_by_day: list[list[pywraplp.Variable]] = []
+        paid_row = solver.RowConstraint(math.ceil(agent.min_hours * 60 - 1e-6) * size,
+                                        math.floor(agent.max_hours * 60 + 1e-6) * size, "")
+        for day in range(problem.days):
+            candidates = candidate_shifts(problem, group[0], day)
+            shifts = [solver.NumVar(0.0, size, "") for _ in candidates]
+            works_by_day.append(shifts)
+            if not candidates:
+                continue
+            one_shift = solver.RowConstraint(0.0, size, "")
+            on_shift: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            busy: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            for candidate, var in zip(candidates, shifts, strict=True):
+                one_shift.SetCoefficient(var, 1.0)
+                paid = float(candidate.shift_type.paid_minutes)
+                paid_row.SetCoefficient(var, paid)
+                objective.SetCoefficient(var, paid_w * paid)
+                for t in range(candidate.start_interval(interval),
+                               candidate.end_interval(interval)):
+                    on_shift[t].append(var)
+            _add_compact_breaks(solver, candidates, shifts, interval, busy)
+            complaint_row = solver.RowConstraint(-infinity, 0.0, "") if stress else None
+            if complaint_row is not None:
+                for var in shifts:
+                    complaint_row.SetCoefficient(var, -float(daily_cap))
+            for t, covering in on_shift.items():
+                row = solver.RowConstraint(-infinity, 0.0, "")
+                for var in covering:
+                    row.SetCoefficient(var, -1.0)
+                for var in busy.get(t, []):
+                    row.SetCoefficient(var, 1.0)
+                if t >= horizon:
+                    continue
+                for q, queue in enumerate(problem.queues):
+                    is_heavy = bool(heavy[q, t])
+                    if required[q, t] <= 0 or queue.id not in agent.skills:
+                        continue
+                    if is_heavy and stress and not agent.complaint_eligible:
+                        continue
+                    phone = solver.NumVar(0.0, size, "")
+                    row.SetCoefficient(phone, 1.0)
+                    objective.SetCoefficient(phone, phone_w)
+                    phone_at[(q, t)].append(phone)
+                    if is_heavy and complaint_row is not None:
+                        complaint_row.SetCoefficient(phone, 1.0)
+        _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
+                          works_by_day)
+    queues, intervals = required.shape
+    for q in range(queues):
+        for t in range(intervals):
+            need = float(required[q, t])
+            if need <= 0:
+                continue
+            under = solver.NumVar(0.0, need, "")
+            objective.SetCoefficient(under, under_w)
+            row = solver.RowConstraint(need, infinity, "")
+            row.SetCoefficient(under, 1.0)
+            for phone in phone_at.get((q, t), []):
+                row.SetCoefficient(phone, 1.0)
+    objective.SetMinimization()
+    remaining = seconds - (time.monotonic() - started)
+    if remaining <= 0.2:
+        return None
+    solver.SetTimeLimit(max(1, int(1000 * remaining)))
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        log.info("compact LP: not solved to optimality in %.1f s", seconds)
+        return None
+    value = float(objective.Value())
+    return value - (1e-7 * abs(value) + 1e-4)  # floating-point tolerance: stay a valid bound
+
+
+def _add_compact_breaks(solver: pywraplp.Solver, candidates: list[Any],
+                        shifts: list[pywraplp.Variable], interval: int,
+                        busy: dict[int, list[pywraplp.Variable]]) -> None:
+    """Break starts per (shift type, break, interval): each worked shift takes each break of
+    its type once, inside its window; the break's intervals go to ``busy``."""
+    from collections import defaultdict
+
+    by_type: dict[str, list[tuple[Any, pywraplp.Variable]]] = defaultdict(list)
+    for candidate, var in zip(candidates, shifts, strict=True):
+        by_type[candidate.shift_type.id].append((candidate, var))
+    for chosen in by_type.values():
+        for rule in chosen[0][0].shift_type.breaks:
+            enablers: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            for candidate, var in chosen:
+                first = (candidate.start + rule.earliest_start_after_minutes) // interval
+                last = (candidate.start + rule.latest_start_after_minutes) // interval
+                for t in range(first, last + 1):
+                    enablers[t].append(var)
+            count = solver.RowConstraint(0.0, 0.0, "")
+            for _, var in chosen:
+                count.SetCoefficient(var, -1.0)
+            for t, shift_vars in enablers.items():
+                start = solver.NumVar(0.0, solver.infinity(), "")
+                count.SetCoefficient(start, 1.0)
+                window = solver.RowConstraint(-solver.infinity(), 0.0, "")
+                window.SetCoefficient(start, 1.0)
+                for var in shift_vars:
+                    window.SetCoefficient(var, -1.0)
+                for u in range(t, t + rule.duration_minutes // interval):
+                    busy[u].append(start)
+
+
+def _add_compact_days(solver: pywraplp.Solver, max_days: int, max_consecutive: int,
+                      size: float, works_by_day: list[list[pywraplp.Variable]]) -> None:
+    """Max dates over the horizon and max dates in any ``max_consecutive + 1`` window."""
+    total = solver.RowConstraint(0.0, max_days * size, "")
+    for shifts in works_by_day:
+        for var in shifts:
+            total.SetCoefficient(var, 1.0)
+    span = max_consecutive + 1
+    for first in range(len(works_by_day) - span + 1):
+        row = solver.RowConstraint(0.0, max_consecutive * size, "")
+        for shifts in works_by_day[first:first + span]:
+            for var in shifts:
+                row.SetCoefficient(var, 1.0)

@@ -92,56 +92,151 @@ def _streak_if_added(state: _AgentState, day: int) -> int:
     return streak
 
 
-def _need_prefix(problem: Problem, need: npt.NDArray[np.float64],
-                 agent: Agent) -> npt.NDArray[np.float64]:
-    """Prefix sums over intervals of the positive need on the agent's queues."""
-    skilled = [i for i, q in enumerate(problem.queues) if q.id in agent.skills]
-    per_interval = np.clip(need[skilled], 0, None).sum(axis=0) if skilled else np.zeros(
-        need.shape[1])
-    per_interval = np.minimum(per_interval, 1.0)
+CandidateKey = tuple[str, int]
+"""(shift type id, start minute): candidates with one key cover the same intervals."""
+
+
+def _need_prefix(need: npt.NDArray[np.float64], skilled: list[int], first: int,
+                 last: int) -> npt.NDArray[np.float64]:
+    """Prefix sums over intervals ``first..last`` of the positive need on ``skilled`` queues,
+    at most 1 per interval (one agent covers one call slot)."""
+    if not skilled:
+        return np.zeros(last - first + 1)
+    per_interval = np.minimum(np.clip(need[skilled, first:last], 0, None).sum(axis=0), 1.0)
     return np.concatenate([[0.0], np.cumsum(per_interval)])
 
 
+@dataclass
+class _DayPool:
+    """Agents who may still get a shift today, grouped by what makes their gains equal.
+
+    Agents of one group share skills, shift types and urgency, so a candidate key has the
+    same gain for all of them; only its feasibility differs (availability, rest).
+    """
+
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...], bool], list[int]]
+    options: dict[int, dict[CandidateKey, Candidate]]
+
+
+def _day_pool(problem: Problem, states: list[_AgentState], day: int,
+              open_days: list[list[int]]) -> _DayPool:
+    """Every agent with a contract-feasible, unblocked candidate on ``day``."""
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...], bool], list[int]] = {}
+    options: dict[int, dict[CandidateKey, Candidate]] = {}
+    for agent_index, state in enumerate(states):
+        feasible = {(c.shift_type.id, c.start): c
+                    for c in candidate_shifts(problem, agent_index, day)
+                    if not c.blockers and _may_work(problem, state, c)}
+        if not feasible:
+            continue
+        options[agent_index] = feasible
+        urgent = _needs_hours_now(problem, state, day, open_days[agent_index])
+        key = (state.agent.skills, state.agent.shift_types, urgent)
+        groups.setdefault(key, []).append(agent_index)
+    return _DayPool(groups, options)
+
+
 def _choose_shifts(problem: Problem, need: npt.NDArray[np.float64]) -> list[_Planned]:
-    """Day by day, the shifts with the largest covered need per paid hour, then min hours."""
+    """Day by day, the shifts with the largest covered need per minute, urgent min hours first.
+
+    Gains are computed once per group of equal agents and candidate key, so one pick costs
+    about (groups x candidate keys), not (agents x candidates).
+    """
     interval = problem.interval_minutes
     states = _initial_states(problem)
     planned: list[_Planned] = []
     horizon = need.shape[1]
+    per_day = problem.intervals_per_day
+    skilled_of = {a.skills: [i for i, q in enumerate(problem.queues) if q.id in a.skills]
+                  for a in problem.agents}
+    open_days = [[d for d in range(problem.days)
+                  if any(not c.blockers for c in candidate_shifts(problem, i, d))]
+                 for i in range(len(problem.agents))]
+    threshold = 0.25 / max(1, interval)
+    budgets = _day_budgets(problem, need)
     for day in range(problem.days):
-        options = {i: candidate_shifts(problem, i, day) for i in range(len(problem.agents))}
-        options = {i: [c for c in cs if not c.blockers] for i, cs in options.items()}
-        free = {i for i, cs in options.items() if cs}
-        while free:
+        pool = _day_pool(problem, states, day, open_days)
+        first_t = min(day * per_day, horizon)
+        last_t = min((day + 2) * per_day + 1, horizon)
+        spent = 0.0
+        while pool.groups:
+            if spent >= budgets[day]:
+                _keep_urgent_only(pool)
+                if not pool.groups:
+                    break
+            prefixes = {skills: _need_prefix(need, rows, first_t, last_t)
+                        for skills, rows in skilled_of.items()}
             best: tuple[float, int, Candidate] | None = None
-            for agent_index in sorted(free):
-                state = states[agent_index]
-                prefix = _need_prefix(problem, need, state.agent)
-                for candidate in options[agent_index]:
-                    if not _may_work(problem, state, candidate):
-                        continue
-                    first = min(candidate.start_interval(interval), horizon)
-                    last = min(candidate.end_interval(interval), horizon)
-                    gain = (prefix[last] - prefix[first]) / candidate.shift_type.length_minutes
-                    gain += _min_hours_urge(problem, state, day)
-                    if best is None or gain > best[0]:
-                        best = (gain, agent_index, candidate)
-            if best is None or best[0] <= 0.25 / max(1, interval):
+            for (skills, _, urgent), members in pool.groups.items():
+                keys = {k: c for m in members for k, c in pool.options[m].items()}
+                prefix = prefixes[skills]
+                scored = []
+                for key, candidate in keys.items():
+                    lo = min(max(candidate.start_interval(interval), first_t), last_t) - first_t
+                    hi = min(candidate.end_interval(interval), last_t) - first_t
+                    gain = (prefix[hi] - prefix[lo]) / candidate.shift_type.length_minutes
+                    scored.append((gain + (1.0 if urgent else 0.0), key))
+                scored.sort(key=lambda item: -item[0])
+                for score, key in scored:
+                    if best is not None and score <= best[0]:
+                        break
+                    owner = next((m for m in members if key in pool.options[m]), None)
+                    if owner is not None:
+                        best = (score, owner, pool.options[owner][key])
+                        break
+            if best is None or best[0] <= threshold:
                 break
             _, agent_index, candidate = best
+            spent += candidate.shift_type.paid_minutes
             planned.append(_commit_shift(problem, states[agent_index], agent_index, candidate,
                                          need))
-            free.discard(agent_index)
+            _leave_pool(pool, agent_index)
     return planned
 
 
-def _min_hours_urge(problem: Problem, state: _AgentState, day: int) -> float:
-    """A bonus for agents who still need hours and are running out of dates."""
+def _day_budgets(problem: Problem, need: npt.NDArray[np.float64]) -> list[float]:
+    """Paid minutes each date may take: the agents' total capacity shared by the dates'
+    need, with 10 % slack, so early dates do not use up everyone's days and hours."""
+    capacity = 0.0
+    for agent in problem.agents:
+        longest = max((s.paid_minutes for s in problem.shift_types
+                       if s.id in agent.shift_types), default=0)
+        capacity += min(agent.max_days * longest, agent.max_hours * 60)
+    per_day = problem.intervals_per_day
+    day_need = [float(np.clip(need[:, d * per_day:(d + 1) * per_day], 0, None).sum())
+                for d in range(problem.days)]
+    total = sum(day_need) or 1.0
+    return [1.1 * capacity * n / total for n in day_need]
+
+
+def _keep_urgent_only(pool: _DayPool) -> None:
+    """Drop the groups of agents who do not need hours now (the date's budget is spent)."""
+    for key in [k for k in pool.groups if not k[2]]:
+        del pool.groups[key]
+
+
+def _leave_pool(pool: _DayPool, agent_index: int) -> None:
+    """Remove an agent who got today's shift from every group."""
+    del pool.options[agent_index]
+    for key in list(pool.groups):
+        members = pool.groups[key]
+        if agent_index in members:
+            members.remove(agent_index)
+            if not members:
+                del pool.groups[key]
+
+
+def _needs_hours_now(problem: Problem, state: _AgentState, day: int,
+                     open_days: list[int]) -> bool:
+    """Whether skipping ``day`` would put the agent's min hours at risk (one spare date)."""
     missing = state.agent.min_hours * 60 - state.paid_minutes
     if missing <= 0:
-        return 0.0
-    days_left = problem.days - day
-    return 1.0 if missing >= (days_left - 1) * 0.5 * 60 * 8 else 0.0
+        return False
+    later = sum(1 for d in open_days if d > day)
+    dates_left = min(later, state.agent.max_days - len(state.days))
+    longest = max((s.paid_minutes for s in problem.shift_types
+                   if s.id in state.agent.shift_types), default=0)
+    return (dates_left - 1) * longest < missing
 
 
 def _commit_shift(problem: Problem, state: _AgentState, agent_index: int,
@@ -153,10 +248,13 @@ def _commit_shift(problem: Problem, state: _AgentState, agent_index: int,
     first = candidate.start_interval(interval)
     last = candidate.end_interval(interval)
     skilled = [i for i, q in enumerate(problem.queues) if q.id in state.agent.skills]
+    shift_type = candidate.shift_type
+    on_phone_share = 1 - sum(b.duration_minutes for b in shift_type.breaks) / max(
+        1, shift_type.length_minutes)
     for t in range(first, min(last, need.shape[1])):
         queue = max(skilled, key=lambda q: need[q, t], default=None)
         if queue is not None and need[queue, t] > 0:
-            need[queue, t] -= 1
+            need[queue, t] -= on_phone_share
     labels: list[tuple[ActivityKind, str, bool]] = [("recovery", "", True)] * (last - first)
     return _Planned(agent_index, candidate, list(labels))
 
@@ -210,19 +308,18 @@ def _assign_queues(problem: Problem, planned: list[_Planned],
     stress = mode == "stress-aware"
     for t in sorted(by_interval):
         present = [i for i in by_interval[t] if _label_at(planned[i], t, interval)[0] != "break"]
+        present_set = set(present)
         for i in by_interval[t]:
-            if i not in present or t >= horizon:
+            if i not in present_set or t >= horizon:
                 _off_phone(states[i], settings)
         if t >= horizon:
             continue
         taken: set[int] = set()
         queues = sorted(range(len(problem.queues)), key=lambda q: not heavy[q, t])
         for q in queues:
-            for _ in range(int(required[q, t])):
-                chosen = _pick_agent(problem, planned, states, present, taken, q, t,
-                                     bool(heavy[q, t]), stress)
-                if chosen is None:
-                    break
+            chosen_agents = _pick_agents(problem, planned, states, present, taken, q,
+                                         int(required[q, t]), bool(heavy[q, t]), stress)
+            for chosen in chosen_agents:
                 taken.add(chosen)
                 _set_label(planned[chosen], t, interval, ("phone", problem.queues[q].id, True))
                 if heavy[q, t]:
@@ -253,13 +350,21 @@ def _off_phone(state: _RunState, settings: Settings) -> None:
     state.run = 0
 
 
-def _pick_agent(problem: Problem, planned: list[_Planned], states: list[_RunState],
-                present: list[int], taken: set[int], queue: int, t: int, heavy: bool,
-                stress: bool) -> int | None:
-    """The best free agent for (queue, t), or None when nobody may take it."""
+def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunState],
+                 present: list[int], taken: set[int], queue: int, count: int, heavy: bool,
+                 stress: bool) -> list[int]:
+    """Up to ``count`` free agents for ``queue`` in this interval, best first, or fewer
+    when fewer may take it.
+
+    Taking one agent changes only that agent's state, so ranking once and taking the
+    first ``count`` equals picking the best agent ``count`` times.
+    """
+    if count <= 0:
+        return []
     settings = problem.settings
+    recovery_after = settings.recovery_after_intervals
     queue_id = problem.queues[queue].id
-    best: tuple[tuple[int, int, int], int] | None = None
+    ranked: list[tuple[tuple[int, int, int], int]] = []
     for i in present:
         if i in taken:
             continue
@@ -271,14 +376,14 @@ def _pick_agent(problem: Problem, planned: list[_Planned], states: list[_RunStat
             continue
         if heavy and stress and not _may_take_complaint(agent, state, settings):
             continue
-        if not heavy and stress and state.run >= settings.recovery_after_intervals:
+        if not heavy and stress and state.run >= recovery_after:
             continue
         skills = len(agent.skills)
         key = (state.run if heavy else -state.run, state.complaint_today if heavy else 0,
                skills if not heavy else -skills)
-        if best is None or key < best[0]:
-            best = (key, i)
-    return None if best is None else best[1]
+        ranked.append((key, i))
+    ranked.sort()
+    return [i for _, i in ranked[:count]]
 
 
 def _may_take_complaint(agent: Agent, state: _RunState, settings: Settings) -> bool:

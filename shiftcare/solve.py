@@ -12,7 +12,8 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from shiftcare.bound import aggregated_lp_bound
+from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds
+from shiftcare.decompose import is_large, solve_large
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
@@ -28,6 +29,10 @@ log = logging.getLogger("shiftcare")
 GREEDY_HINT_MIN_VARIABLES = 0
 """Models above this many variables start from the greedy roster (measured: medium sample,
 60 s, 2 workers: stress-aware 555 vs 5,070 understaffed agent-minutes with and without)."""
+AGGREGATED_LP_MAX_VARIABLES = 60_000
+"""Above this many model variables only the compact LP bound runs (measured: the
+aggregated LP did not finish in 120 s on 200 agents x 7 days, 99 classes, ~190k
+variables; the compact LP took 1 s there)."""
 ProgressFn = Callable[[float, float, float], None]
 """Called on each improving roster with (seconds, objective, best bound)."""
 
@@ -92,11 +97,18 @@ def solve(
     progress: ProgressFn | None = None,
     required: npt.NDArray[np.int64] | None = None,
 ) -> Solution:
-    """Build and solve the model; the Solution is empty unless status is OPTIMAL/FEASIBLE."""
+    """Build and solve the model; the Solution is empty unless status is OPTIMAL/FEASIBLE.
+
+    Free-shift problems above ``decompose.LARGE_AGENT_DAYS`` agent-dates get the greedy
+    roster with the compact LP bound instead (``decompose.solve_large``).
+    """
     options = options or SolveOptions()
     started = time.monotonic()
     if required is None:
         required = required_agents(problem)
+    if is_large(problem) and options.policy.keeping == "free" and not problem.existing_roster:
+        limit = solver_parameters(problem, options).parameters.max_time_in_seconds
+        return solve_large(problem, required, options.mode, max(1.0, 0.5 * limit))
     built = build_model(problem, required, options.mode, policy=options.policy)
     greedy: Solution | None = None
     if problem.existing_roster:
@@ -111,8 +123,7 @@ def solve(
     lp_bound = None
     if options.lp_bound_share > 0:
         budget = options.lp_bound_share * solver.parameters.max_time_in_seconds
-        lp_bound = aggregated_lp_bound(problem, required, options.mode, budget,
-                                       built.objective_scale, options.policy)
+        lp_bound = independent_bound(built, options, budget)
     remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
     if solver.parameters.num_workers == 1:
         # One worker also stops on deterministic time (independent of machine load), so
@@ -179,6 +190,31 @@ def hinted_objective(built: BuiltModel) -> float:
     objective = proto.objective
     total = sum(c * value(v) for v, c in zip(objective.vars, objective.coeffs, strict=True))
     return float(total + objective.offset)
+
+
+def independent_bound(built: BuiltModel, options: SolveOptions, seconds: float) -> float | None:
+    """The best LP lower bound found within ``seconds``, in CP-SAT's scaled units, or None.
+
+    The compact class LP (seconds even for 1,000 agents x 28 days) runs first when shifts
+    are free; the aggregated LP (tighter, but GLOP needs minutes above about
+    ``AGGREGATED_LP_MAX_VARIABLES``) runs on smaller models or other policies.
+    """
+    started = time.monotonic()
+    problem, required = built.problem, built.required
+    bounds: list[float] = []
+    if options.policy.keeping == "free":
+        compact = compact_lp_bounds(problem, required, options.mode, seconds / 2)
+        if compact.objective is not None:
+            bounds.append((compact.objective - built.objective_offset_units)
+                          * built.objective_scale)
+    small = len(built.model.proto.variables) <= AGGREGATED_LP_MAX_VARIABLES
+    left = seconds - (time.monotonic() - started)
+    if small or options.policy.keeping != "free":
+        aggregated = aggregated_lp_bound(problem, required, options.mode, left,
+                                         built.objective_scale, options.policy)
+        if aggregated is not None:
+            bounds.append(aggregated)
+    return max(bounds) if bounds else None
 
 
 def _wants_greedy_hint(built: BuiltModel, options: SolveOptions) -> bool:
