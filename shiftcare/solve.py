@@ -26,6 +26,8 @@ from shiftcare.staffing import required_agents
 
 log = logging.getLogger("shiftcare")
 
+WARM_START_SHARE = 0.2
+"""Share of the time limit spent placing activities in the input Roster's shifts."""
 GREEDY_HINT_MIN_VARIABLES = 0
 """Models above this many variables start from the greedy roster (measured: medium sample,
 60 s, 2 workers: stress-aware 555 vs 5,070 understaffed agent-minutes with and without)."""
@@ -112,7 +114,11 @@ def solve(
     built = build_model(problem, required, options.mode, policy=options.policy)
     greedy: Solution | None = None
     if problem.existing_roster:
-        add_roster_shift_hints(built)
+        greedy = roster_warm_start(problem, required, options)
+        if greedy is not None:
+            add_solution_hint(built, greedy)
+        else:
+            add_roster_shift_hints(built)
     elif _wants_greedy_hint(built, options):
         greedy = greedy_roster(problem, required, options.mode)
         add_solution_hint(built, greedy)
@@ -159,6 +165,28 @@ def solve(
     )
     shifts, blocks = extract_roster(built, solver)
     return Solution(shifts, blocks, info)
+
+
+def roster_warm_start(problem: Problem, required: npt.NDArray[np.int64],
+                      options: SolveOptions) -> Solution | None:
+    """The input Roster's shifts with breaks and queues placed, as a complete warm start.
+
+    Only for free shifts: a short solve that keeps the Roster's shifts
+    (``WARM_START_SHARE`` of the time limit). None when that finds no roster (the
+    Roster breaks a rule, say); the caller then hints the shifts alone.
+    """
+    if options.policy.keeping != "free":
+        return None
+    limit = solver_parameters(problem, options).parameters.max_time_in_seconds
+    keep = replace(options, policy=ShiftPolicy("keep"), lp_bound_share=0.0, greedy_hint=False,
+                   time_limit_seconds=max(1.0, WARM_START_SHARE * limit))
+    log.info("warm start: placing breaks and queues in the input Roster's shifts")
+    solution = solve(problem, keep, None, required)
+    if solution.info.status in ("OPTIMAL", "FEASIBLE"):
+        return solution
+    log.warning("the input Roster cannot be kept as it is (%s); hinting its shifts only",
+                solution.info.status)
+    return None
 
 
 def greedy_fallback(built: BuiltModel, greedy: Solution, info: SolveInfo,
