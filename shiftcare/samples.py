@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shiftcare.problem import (
     MINUTES_PER_DAY,
@@ -826,15 +827,20 @@ def write_sheets(sheets: Sequence[Sheet], path: Path) -> Path:
         worksheet.freeze_panes = "A2"
         for column, title in zip(worksheet.iter_cols(max_row=1), sheet.header, strict=True):
             worksheet.column_dimensions[column[0].column_letter].width = max(12, len(title) + 2)
-        for row in worksheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
+        format_date_cells(worksheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def format_date_cells(worksheet: Worksheet) -> None:
+    """Show date and datetime cells as ISO dates (``yyyy-mm-dd`` and ``yyyy-mm-dd hh:mm``)."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
 
 
 def write_instance(spec: InstanceSpec, path: Path) -> Path:

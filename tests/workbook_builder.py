@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+
+from shiftcare.samples import format_date_cells
 
 Row = dict[object, object]
 Sheets = dict[str, list[Row]]
@@ -51,12 +53,7 @@ def write_workbook(sheets: AnySheets, path: Path,
         worksheet.append(header)
         for row in rows:
             worksheet.append([row.get(key) for key in header])
-        for cells in worksheet.iter_rows():
-            for cell in cells:
-                if isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
+        format_date_cells(worksheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path

@@ -415,6 +415,12 @@ def records(table: Table, log: ProblemLog) -> list[Record]:
     return [Record(table, number, values, log) for number, values in table.rows]
 
 
+def parsed_rows(table: Table, log: ProblemLog, parse: Callable[[Record], T | None]) -> list[T]:
+    """``parse`` applied to every data row, without the rows it rejected (None)."""
+    parsed = (parse(record) for record in records(table, log))
+    return [row for row in parsed if row is not None]
+
+
 class UniqueIds:
     """Reports an id seen in an earlier row of the same sheet."""
 
@@ -587,12 +593,8 @@ def read_forecast_rows(table: Table, queues: Sequence[Queue], declared: frozense
     if not require_columns(table, needed, log):
         return []
     queue_index = {q.id: i for i, q in enumerate(queues)}
-    rows = []
-    for record in records(table, log):
-        parsed = _forecast_row(record, queue_index, declared, grid)
-        if parsed is not None:
-            rows.append(parsed)
-    return rows
+    return parsed_rows(table, log,
+                       lambda record: _forecast_row(record, queue_index, declared, grid))
 
 
 def _forecast_row(record: Record, queue_index: dict[str, int], declared: frozenset[str] | None,
@@ -928,12 +930,7 @@ def read_availability(table: Table | None, refs: References,
                       log: ProblemLog) -> tuple[Availability, ...]:
     if table is None or not require_columns(table, ("agent_id", "date", "status"), log):
         return ()
-    rows = []
-    for record in records(table, log):
-        row = _availability(record, refs)
-        if row is not None:
-            rows.append(row)
-    return tuple(rows)
+    return tuple(parsed_rows(table, log, lambda record: _availability(record, refs)))
 
 
 def _availability(record: Record, refs: References) -> Availability | None:
@@ -1077,12 +1074,7 @@ def read_activities(table: Table | None, refs: References,
     needed = ("agent_id", "date", "start", "end", "activity")
     if not require_columns(table, needed, log):
         return ()
-    blocks = []
-    for record in records(table, log):
-        block = _activity(record, refs)
-        if block is not None:
-            blocks.append(block)
-    return tuple(blocks)
+    return tuple(parsed_rows(table, log, lambda record: _activity(record, refs)))
 
 
 def _activity(record: Record, refs: References) -> ActivityBlock | None:
