@@ -248,3 +248,37 @@ def test_understaffing_is_soft(mode: str) -> None:
     p = problem([agent("A")], need={("main", 0, PER_DAY): 3})
     solution = run(p, mode)
     assert len(solution.shifts) == 1
+
+
+def _roster_problem(**changes: object) -> Problem:
+    """A and B; the input Roster has A on Monday 08:00-12:00 only."""
+    from shiftcare.problem import RosterEntry
+
+    p = problem([agent("A", min_hours=4.0), agent("B")], days=2, **changes)
+    return p.replace(existing_roster=(RosterEntry("A", 0, 8 * 60, 12 * 60, "day"),))
+
+
+def test_keep_shifts_works_exactly_the_input_roster() -> None:
+    from shiftcare.model.builder import ShiftPolicy
+
+    p = _roster_problem().replace(forecast=problem(
+        [agent("A")], days=2, need={("main", at(13), at(15)): 2}).forecast)
+    options = SolveOptions(time_limit_seconds=20, workers=1, lp_bound_share=0,
+                           policy=ShiftPolicy("keep"))
+    solution = solve(p, options)
+    assert solution.info.status in ("OPTIMAL", "FEASIBLE")
+    assert [(s.agent_id, s.day, s.start, s.end) for s in solution.shifts] == [
+        ("A", 0, 8 * 60, 12 * 60)]
+
+
+@pytest.mark.parametrize(("change_weight", "expected_day"), [(0.0, 1), (100.0, 0)])
+def test_min_change_keeps_a_shift_that_only_a_preference_would_move(
+        change_weight: float, expected_day: int) -> None:
+    from shiftcare.model.builder import ShiftPolicy
+
+    p = _roster_problem().replace(availability=(Availability("A", 0, "prefer_off"),))
+    options = SolveOptions(time_limit_seconds=20, workers=1, lp_bound_share=0,
+                           policy=ShiftPolicy("free", change_weight))
+    solution = solve(p, options)
+    assert solution.info.status == "OPTIMAL"
+    assert [(s.agent_id, s.day) for s in solution.shifts] == [("A", expected_day)]
