@@ -269,7 +269,9 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     objective = None if full is None else (
         full - settings.weight_overstaffing * float(required.sum()))
     log.info("compact LP bounds: objective %s, understaffed %s agent-min in %.1f s",
-             objective, under_minutes, time.monotonic() - started)
+             "n/a" if objective is None else f"{objective:,.1f}",
+             "n/a" if under_minutes is None else f"{under_minutes:,.0f}",
+             time.monotonic() - started)
     return CompactBound(objective, under_minutes)
 
 
