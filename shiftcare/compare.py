@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -126,8 +127,10 @@ def place_activities(problem: Problem, required: npt.NDArray[np.int64],
 
     Contract rules are not enforced (the evaluator reports them). The placement tries the
     stress rules first, then the baseline rules, then shifts without breaks, and keeps the
-    first that gives a roster within the time limit.
+    first that gives a roster; all attempts together keep to the time limit.
     """
+    limit = options.time_limit_seconds or problem.settings.time_limit_seconds
+    deadline = time.monotonic() + limit
     fixed = replace(options, policy=ShiftPolicy("fixed"), lp_bound_share=0.0)
     without_breaks = problem.replace(shift_types=tuple(
         replace(s, breaks=()) for s in problem.shift_types))
@@ -138,7 +141,10 @@ def place_activities(problem: Problem, required: npt.NDArray[np.int64],
     )
     solution = Solution((), ())
     for how, candidate_problem, mode in attempts:
-        solution = solve(candidate_problem, replace(fixed, mode=mode), progress, required)
+        seconds = max(1.0, deadline - time.monotonic())
+        solution = solve(candidate_problem,
+                         replace(fixed, mode=mode, time_limit_seconds=seconds), progress,
+                         required)
         if solution.info.status in ("OPTIMAL", "FEASIBLE"):
             log.info("placed the existing roster's breaks and queues %s", how)
             return solution.replace(info=replace(solution.info, mode="existing"))
