@@ -231,3 +231,27 @@ def test_start_date_rolls_the_horizon_and_next_history_is_written(tmp_path: Path
     history = sheet_values(output, "Next History")
     assert history[0] == ("agent_id", "last_shift_end", "consecutive_days_worked")
     assert sorted(row[0] for row in history[1:]) == ["A1", "A2", "A3"]
+
+
+def test_staffing_prints_and_writes_the_requirement(small: Path) -> None:
+    output = small.with_name("staffing.xlsx")
+    result = run("staffing", str(small), "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    assert "required_agents" in result.stdout and "service_level" in result.stdout
+    rows = sheet_values(output, "Staffing")
+    header = rows[0]
+    required = [row[header.index("required_agents")] for row in rows[1:]]
+    calls = [row[header.index("calls")] for row in rows[1:]]
+    assert max(required) > 0
+    assert all(r == 0 for r, c in zip(required, calls, strict=True) if not c)
+
+
+def test_demo_writes_the_bundled_sample(tmp_path: Path) -> None:
+    path = tmp_path / "demo.xlsx"
+    result = run("demo", str(path), "--size", "small")
+    assert result.exit_code == 0
+    bundled = SAMPLES / "small.xlsx"
+    names = load_workbook(bundled, read_only=True).sheetnames
+    assert load_workbook(path, read_only=True).sheetnames == names
+    for name in names:
+        assert sheet_values(path, name) == sheet_values(bundled, name), name
