@@ -13,7 +13,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds
-from shiftcare.decompose import is_large, solve_large
+from shiftcare.decompose import LargeOptions, is_large, solve_large
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
@@ -102,15 +102,19 @@ def solve(
     """Build and solve the model; the Solution is empty unless status is OPTIMAL/FEASIBLE.
 
     Free-shift problems above ``decompose.LARGE_AGENT_DAYS`` agent-dates get the greedy
-    roster with the compact LP bound instead (``decompose.solve_large``).
+    roster improved block by block (fix-and-optimise) with the compact LP bound instead
+    (``decompose.solve_large``).
     """
     options = options or SolveOptions()
     started = time.monotonic()
     if required is None:
         required = required_agents(problem)
     if is_large(problem) and options.policy.keeping == "free" and not problem.existing_roster:
-        limit = solver_parameters(problem, options).parameters.max_time_in_seconds
-        return solve_large(problem, required, options.mode, max(1.0, 0.5 * limit))
+        parameters = solver_parameters(problem, options).parameters
+        limit = parameters.max_time_in_seconds
+        large = LargeOptions(limit, parameters.num_workers, parameters.random_seed)
+        return solve_large(problem, required, options.mode, max(1.0, min(60.0, 0.2 * limit)),
+                           large, progress)
     built = build_model(problem, required, options.mode, policy=options.policy)
     greedy: Solution | None = None
     if problem.existing_roster:

@@ -89,10 +89,70 @@ def test_solve_takes_the_large_path_above_the_threshold(
         monkeypatch: pytest.MonkeyPatch) -> None:
     problem, required = generated
     monkeypatch.setattr(decompose, "LARGE_AGENT_DAYS", 10)
-    solution = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    monkeypatch.setattr(decompose, "BLOCK_AGENT_DAYS", 20)
+    reports: list[tuple[float, float, float]] = []
+    solution = solve(problem, SolveOptions(time_limit_seconds=12, workers=1),
+                     lambda *r: reports.append(r), required)
     info = solution.info
     assert info.status == "FEASIBLE"
-    assert info.num_variables == 0  # no CP-SAT model was built
+    assert 0 < info.num_variables < 20_000  # one block's model, not the full one
     assert info.objective is not None and info.best_bound is not None
     assert info.best_bound <= info.objective
+    assert info.solve_seconds <= 12 + 2
     assert validate(problem, solution) == ()
+    greedy = greedy_roster(problem, required, "stress-aware")
+    assert info.objective < decompose.roster_objective(problem, greedy, required)
+    assert reports, "an improving block reports progress"
+    objectives = [objective for _, objective, _ in reports]
+    assert objectives == sorted(objectives, reverse=True)
+    assert all(bound <= objective for _, objective, bound in reports)
+
+
+def test_round_blocks_cover_every_agent_date_once(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, _ = generated
+    blocks = decompose.round_blocks(problem, 30, 2, np.random.default_rng(1))
+    cells = [(a, d) for block in blocks for a in block.agents for d in block.days]
+    assert len(cells) == len(set(cells)) == len(problem.agents) * problem.days
+    assert all(len(block.days) <= 2 and len(block.agents) * len(block.days) <= 30 + 2
+               for block in blocks)
+    for block in blocks:
+        assert list(block.days) == list(range(block.days[0], block.days[-1] + 1))
+        skills = {problem.agents[a].skills for a in block.agents}
+        assert len(skills) > 1  # groups mix skills
+
+
+def test_block_problem_leaves_what_the_fixed_dates_have_not_used(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    roster = greedy_roster(problem, required, "stress-aware")
+    rosters = decompose._split_roster(problem, roster)
+    agent_index = next(i for i, a in enumerate(problem.agents)
+                       if len(rosters[a.id].shifts) >= 3)
+    agent = problem.agents[agent_index]
+    day = rosters[agent.id].shifts[1].day
+    sub = decompose.block_problem(problem, decompose.Block((agent_index,), (day,)), rosters)
+    fixed = [s for s in rosters[agent.id].shifts if s.day != day]
+    paid = sum(problem.shift_type(s.shift_type).paid_minutes for s in fixed) / 60
+    (adjusted,) = sub.agents
+    assert adjusted.max_days == agent.max_days - len(fixed)
+    assert adjusted.max_hours == pytest.approx(agent.max_hours - paid)
+    assert adjusted.min_hours == pytest.approx(max(0.0, agent.min_hours - paid))
+    off = {a.day for a in sub.availability if a.status == "off"}
+    assert off == set(range(problem.days)) - {day}
+
+
+def test_fix_and_optimise_never_breaks_a_rule_and_lowers_understaffing(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    greedy = greedy_roster(problem, required, "stress-aware")
+    options = decompose.LargeOptions(10.0, workers=1, seed=0, block_agent_days=40,
+                                     window_days=1, subsolve_seconds=1.0)
+    roster, largest = decompose.fix_and_optimise(problem, required, "stress-aware", greedy,
+                                                 options, time.monotonic() + 10.0)
+    assert largest > 0
+    assert validate(problem, roster) == ()
+    before = evaluate(problem, greedy, required).kpis["understaffed_agent_minutes"]
+    after = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    assert after < before
+    assert {s.agent_id for s in roster.shifts} <= {a.id for a in problem.agents}
