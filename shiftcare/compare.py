@@ -16,7 +16,7 @@ from shiftcare.model.options import roster_candidate
 from shiftcare.problem import Mode, Problem
 from shiftcare.report import Report
 from shiftcare.solution import Shift, Solution, SolveInfo
-from shiftcare.solve import ProgressFn, SolveOptions, solve
+from shiftcare.solve import ProgressFn, SolveOptions, deterministic_budget, solve
 
 log = logging.getLogger("shiftcare")
 
@@ -131,7 +131,8 @@ def place_activities(problem: Problem, required: npt.NDArray[np.int64],
     """
     limit = options.time_limit_seconds or problem.settings.time_limit_seconds
     deadline = time.monotonic() + limit
-    fixed = replace(options, policy=ShiftPolicy("fixed"), lp_bound_share=0.0)
+    fixed = replace(options, policy=ShiftPolicy("fixed"), lp_bound_share=0.0,
+                    deterministic_seconds=deterministic_budget(options, limit))
     without_breaks = problem.replace(shift_types=tuple(
         replace(s, breaks=()) for s in problem.shift_types))
     attempts: tuple[tuple[str, Problem, Mode], ...] = (
@@ -163,6 +164,8 @@ def compare_rosters(problem: Problem, required: npt.NDArray[np.int64], options: 
     limit = options.time_limit_seconds or problem.settings.time_limit_seconds
     has_roster = bool(problem.existing_roster)
     share = limit / (3 if has_roster else 2)
+    options = replace(options, deterministic_seconds=deterministic_budget(options, limit)
+                      * share / limit)
     rosters = []
     modes: tuple[Mode, ...] = ("stress-aware", "baseline")
     from_scratch = problem.replace(existing_roster=None)

@@ -26,6 +26,9 @@ from shiftcare.staffing import required_agents
 
 log = logging.getLogger("shiftcare")
 
+DETERMINISTIC_SHARE = 0.5
+"""Deterministic time of a one-worker solve, as a share of the wall-clock limit: well
+below 1, so a loaded machine still stops on deterministic time (the same roster)."""
 WARM_START_SHARE = 0.2
 """Share of the time limit spent placing activities in the input Roster's shifts."""
 GREEDY_HINT_MIN_VARIABLES = 0
@@ -52,6 +55,10 @@ class SolveOptions:
     """Share of the time limit the LP lower bound may use before CP-SAT starts (0 = skip)."""
     greedy_hint: bool | None = None
     """Hint CP-SAT with the greedy roster; None = above ``GREEDY_HINT_MIN_VARIABLES``."""
+    deterministic_seconds: float | None = None
+    """With one worker CP-SAT also stops after this much deterministic time (about seconds
+    on an idle core); None = ``DETERMINISTIC_SHARE`` of the time limit. Set it from the
+    user's limit, not from what is left of it, so that reruns stop at the same point."""
     policy: ShiftPolicy = field(default_factory=ShiftPolicy)
     """How the input Roster binds the shifts (free, keep, fixed) and the cost of changes."""
 
@@ -138,8 +145,8 @@ def solve(
     if solver.parameters.num_workers == 1:
         # One worker also stops on deterministic time (independent of machine load), so
         # a rerun gives the same roster unless the wall clock runs out first.
-        solver.parameters.max_deterministic_time = max(
-            1.0, (1 - options.lp_bound_share) * solver.parameters.max_time_in_seconds)
+        solver.parameters.max_deterministic_time = max(1.0, deterministic_budget(
+            options, solver.parameters.max_time_in_seconds))
     solver.parameters.max_time_in_seconds = max(1.0, remaining)
     callback = _ProgressCallback(built, progress, lp_bound, started) if progress else None
     status_code = solver.solve(built.model, callback)
@@ -171,6 +178,13 @@ def solve(
     return Solution(shifts, blocks, info)
 
 
+def deterministic_budget(options: SolveOptions, time_limit_seconds: float) -> float:
+    """The deterministic-time limit of a one-worker solve (see ``deterministic_seconds``)."""
+    if options.deterministic_seconds is not None:
+        return options.deterministic_seconds
+    return DETERMINISTIC_SHARE * time_limit_seconds
+
+
 def roster_warm_start(problem: Problem, required: npt.NDArray[np.int64],
                       options: SolveOptions) -> Solution | None:
     """The input Roster's shifts with breaks and queues placed, as a complete warm start.
@@ -183,7 +197,8 @@ def roster_warm_start(problem: Problem, required: npt.NDArray[np.int64],
         return None
     limit = solver_parameters(problem, options).parameters.max_time_in_seconds
     keep = replace(options, policy=ShiftPolicy("keep"), lp_bound_share=0.0, greedy_hint=False,
-                   time_limit_seconds=max(1.0, WARM_START_SHARE * limit))
+                   time_limit_seconds=max(1.0, WARM_START_SHARE * limit),
+                   deterministic_seconds=WARM_START_SHARE * deterministic_budget(options, limit))
     log.info("warm start: placing breaks and queues in the input Roster's shifts")
     solution = solve(problem, keep, None, required)
     if solution.info.status in ("OPTIMAL", "FEASIBLE"):
