@@ -10,13 +10,15 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from shiftcare import decompose
+from shiftcare import decompose, greedy, shiftplan
 from shiftcare.bound import compact_lp_bounds, contract_classes
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
+from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
 from shiftcare.problem import Problem
 from shiftcare.samples import build_generated
+from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
 
 
@@ -156,3 +158,103 @@ def test_fix_and_optimise_never_breaks_a_rule_and_lowers_understaffing(
     after = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
     assert after < before
     assert {s.agent_id for s in roster.shifts} <= {a.id for a in problem.agents}
+
+
+# --------------------------------------------------------------------------- shift plan
+
+
+@pytest.fixture(scope="module")
+def plan(generated: tuple[Problem, npt.NDArray[np.int64]]) -> shiftplan.ShiftPlan:
+    """The generated week's integer shift plan (3 s of SCIP)."""
+    problem, required = generated
+    found = shiftplan.plan_shift_counts(problem, required, "stress-aware", 3.0)
+    assert found is not None
+    return found
+
+
+def test_shift_plan_stays_within_classes_and_above_the_lp_bound(
+        generated: tuple[Problem, npt.NDArray[np.int64]], plan: shiftplan.ShiftPlan) -> None:
+    problem, required = generated
+    assert plan.counts
+    for class_index, group in enumerate(plan.classes):
+        agent = problem.agents[group[0]]
+        per_day = [sum(n for (c, d, _, _), n in plan.counts.items()
+                       if c == class_index and d == day) for day in range(problem.days)]
+        assert max(per_day) <= len(group)
+        assert sum(per_day) <= agent.max_days * len(group)
+    bound = compact_lp_bounds(problem, required, "stress-aware", 30.0).understaffed_minutes
+    assert bound is not None
+    # integer counts and availability only restrict the compact LP
+    assert plan.understaffed_intervals * problem.interval_minutes >= (
+        bound - problem.interval_minutes)
+
+
+def test_planned_roster_breaks_no_rule_and_staffs_most_planned_shifts(
+        generated: tuple[Problem, npt.NDArray[np.int64]], plan: shiftplan.ShiftPlan) -> None:
+    problem, required = generated
+    loads = shiftplan.assign_agents(problem, plan)
+    assigned = sum(len(load.shifts) for load in loads)
+    assert assigned >= 0.9 * sum(plan.counts.values())
+    roster = shiftplan.roster_from_plan(problem, required, "stress-aware", plan)
+    assert validate(problem, roster) == ()
+    assert len(roster.shifts) >= assigned
+
+
+def _unblocked(problem: Problem, agent_index: int, day: int) -> list[Candidate]:
+    return [c for c in candidate_shifts(problem, agent_index, day) if not c.blockers]
+
+
+def test_may_add_keeps_rest_and_consecutive_days(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, _ = generated
+    agent_index = next(i for i, a in enumerate(problem.agents)
+                       if problem.history_of(a.id) is None
+                       and all(len(_unblocked(problem, i, d)) > 1 for d in range(3)))
+    agent = problem.agents[agent_index]
+    rest = round(agent.min_rest_hours * 60)
+    late = max(_unblocked(problem, agent_index, 0), key=lambda c: c.end)
+    load = shiftplan.AgentLoad(agent_index, [late])
+    next_day = _unblocked(problem, agent_index, 1)
+    assert all(shiftplan.may_add(problem, load, c) == (c.start - late.end >= rest)
+               for c in next_day)
+    assert not shiftplan.may_add(problem, load, _unblocked(problem, agent_index, 0)[0])
+    streak = shiftplan.AgentLoad(agent_index, history_streak=agent.max_consecutive_days)
+    assert not shiftplan.may_add(problem, streak, _unblocked(problem, agent_index, 0)[0])
+    assert shiftplan.may_add(problem, streak, next_day[0])  # date 0 off ends the run
+
+
+def test_balanced_breaks_do_not_pile_up(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    agent_index, candidate = next(
+        (i, c) for i in range(len(problem.agents)) for c in _unblocked(problem, i, 0)
+        if len(c.shift_type.breaks) >= 2)
+    interval = problem.interval_minutes
+    length = candidate.end_interval(interval) - candidate.start_interval(interval)
+    planned = [greedy._Planned(agent_index, candidate, [("recovery", "", True)] * length)
+               for _ in range(2)]
+    shiftplan.place_breaks_balanced(problem, planned, np.zeros_like(required))
+    on_break = [{k for k, label in enumerate(p.labels) if label[0] == "break"}
+                for p in planned]
+    assert all(len(b) == sum(r.duration_minutes for r in candidate.shift_type.breaks)
+               // interval for b in on_break)
+    assert not on_break[0] & on_break[1]  # the second agent's breaks avoid the first's
+
+
+def test_best_start_takes_the_cheaper_valid_roster(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    problem, required = generated
+    greedy_start = greedy_roster(problem, required, "stress-aware")
+    start = decompose.best_start(problem, required, "stress-aware", greedy_start, 3.0)
+    assert validate(problem, start) == ()
+    def cost(roster: Solution) -> float:
+        return decompose._fast_objective(problem, decompose._split_roster(problem, roster),
+                                         required)
+
+    assert cost(start) <= cost(greedy_start)
+    assert decompose.best_start(problem, required, "stress-aware", greedy_start,
+                                0.0) is greedy_start
+    monkeypatch.setattr(decompose, "PLAN_MAX_DAYS", problem.days - 1)
+    assert decompose.best_start(problem, required, "stress-aware", greedy_start,
+                                3.0) is greedy_start

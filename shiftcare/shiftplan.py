@@ -1,0 +1,523 @@
+"""A starting roster from the compact class model: plan shift counts, then name agents.
+
+The greedy roster picks shifts one at a time and stops far above the compact LP bound
+(``shiftcare.bound``). This module solves the compact class model of ``bound`` with
+*integer* shift counts (a MIP: per contract class, date and candidate shift the number
+of agents working it; breaks and phone time stay fractional), then:
+
+1. ``assign_agents``: date by date, earliest start first, each planned shift goes to a
+   named agent of its class (else an agent with the same shift type and at least its
+   skills, else an agent of its class at the nearest other start) who may work it under
+   their own rules: availability, min rest (History included), max consecutive days
+   (History included), max days and max hours. Agents with the most missing minimum
+   hours per remaining open date go first;
+2. ``add_missing_hours``: agents still short of their minimum hours get extra shifts on
+   free dates (the candidate covering the most remaining need);
+3. ``place_breaks_balanced`` places breaks where the agents present exceed the
+   requirement most, counting the breaks already placed; queues are filled by the
+   greedy's queue pass (``shiftcare.greedy``), so the roster obeys the same hard and
+   stress rules as the greedy one.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import pywraplp
+
+from shiftcare import greedy
+from shiftcare.bound import contract_classes
+from shiftcare.model.options import Candidate, candidate_shifts
+from shiftcare.problem import Mode, Problem
+from shiftcare.solution import Solution
+
+log = logging.getLogger("shiftcare")
+
+MIP_GAP = 0.02
+"""SCIP stops at this relative gap (on 200 x 7 it is rarely reached: the time limit ends
+the search)."""
+PlanKey = tuple[int, int, str, int]
+"""(class index, date, shift type id, start minute): one planned shift kind."""
+
+
+@dataclass(frozen=True)
+class ShiftPlan:
+    """Integer shift counts per class, date and candidate, and the MIP's own figures."""
+
+    classes: list[list[int]]
+    counts: dict[PlanKey, int]
+    understaffed_intervals: float
+    """The plan's understaffed agent-intervals as the MIP counts them (fractional phone)."""
+
+
+def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                      seconds: float) -> ShiftPlan | None:
+    """The compact class model with integer shift counts, solved by SCIP within ``seconds``.
+
+    Weights: understaffing and overstaffing per agent-interval and paid minutes, as in
+    ``bound.compact_lp_bounds``. None when no integer plan is found in time.
+    """
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        return None
+    settings = problem.settings
+    under_w = settings.weight_understaffing + settings.weight_overstaffing
+    phone_w = settings.weight_overstaffing
+    paid_w = settings.weight_paid_hour / 60
+    infinity = solver.infinity()
+    interval = problem.interval_minutes
+    horizon = problem.num_intervals
+    heavy = problem.complaint_heavy()
+    stress = mode == "stress-aware"
+    daily_cap = settings.max_complaint_intervals_per_day
+    objective = solver.Objective()
+    phone_at: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
+    classes = contract_classes(problem, mode)
+    shift_vars: dict[PlanKey, pywraplp.Variable] = {}
+    for class_index, group in enumerate(classes):
+        agent = problem.agents[group[0]]
+        size = float(len(group))
+        works_by_day: list[list[pywraplp.Variable]] = []
+        paid_row = solver.RowConstraint(math.ceil(agent.min_hours * 60 - 1e-6) * size,
+                                        math.floor(agent.max_hours * 60 + 1e-6) * size, "")
+        for day in range(problem.days):
+            candidates = candidate_shifts(problem, group[0], day)
+            available, present = _available_agents(problem, group, day)
+            shifts = [solver.IntVar(0.0, float(available.get((c.shift_type.id, c.start), 0)),
+                                    "") for c in candidates]
+            works_by_day.append(shifts)
+            if not candidates:
+                continue
+            for candidate, var in zip(candidates, shifts, strict=True):
+                shift_vars[(class_index, day, candidate.shift_type.id, candidate.start)] = var
+            one_shift = solver.RowConstraint(0.0, float(present), "")
+            on_shift: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            busy: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            for candidate, var in zip(candidates, shifts, strict=True):
+                one_shift.SetCoefficient(var, 1.0)
+                paid = float(candidate.shift_type.paid_minutes)
+                paid_row.SetCoefficient(var, paid)
+                objective.SetCoefficient(var, paid_w * paid)
+                for t in range(candidate.start_interval(interval),
+                               candidate.end_interval(interval)):
+                    on_shift[t].append(var)
+            _add_break_counts(solver, candidates, shifts, interval, busy)
+            complaint_row = solver.RowConstraint(-infinity, 0.0, "") if stress else None
+            if complaint_row is not None:
+                for var in shifts:
+                    complaint_row.SetCoefficient(var, -float(daily_cap))
+            for t, covering in on_shift.items():
+                row = solver.RowConstraint(-infinity, 0.0, "")
+                for var in covering:
+                    row.SetCoefficient(var, -1.0)
+                for var in busy.get(t, []):
+                    row.SetCoefficient(var, 1.0)
+                if t >= horizon:
+                    continue
+                for q, queue in enumerate(problem.queues):
+                    is_heavy = bool(heavy[q, t])
+                    if required[q, t] <= 0 or queue.id not in agent.skills:
+                        continue
+                    if is_heavy and stress and not agent.complaint_eligible:
+                        continue
+                    phone = solver.NumVar(0.0, size, "")
+                    row.SetCoefficient(phone, 1.0)
+                    objective.SetCoefficient(phone, phone_w)
+                    phone_at[(q, t)].append(phone)
+                    if is_heavy and complaint_row is not None:
+                        complaint_row.SetCoefficient(phone, 1.0)
+        _add_day_limits(solver, agent.max_days, agent.max_consecutive_days, size,
+                        works_by_day)
+    unders: list[pywraplp.Variable] = []
+    queues, intervals = required.shape
+    for q in range(queues):
+        for t in range(intervals):
+            need = float(required[q, t])
+            if need <= 0:
+                continue
+            under = solver.NumVar(0.0, need, "")
+            unders.append(under)
+            objective.SetCoefficient(under, under_w)
+            row = solver.RowConstraint(need, infinity, "")
+            row.SetCoefficient(under, 1.0)
+            for phone in phone_at.get((q, t), []):
+                row.SetCoefficient(phone, 1.0)
+    objective.SetMinimization()
+    solver.SetTimeLimit(max(1, int(1000 * seconds)))
+    solver.SetSolverSpecificParametersAsString(f"limits/gap = {MIP_GAP}\n")
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        log.info("shift plan: no integer plan in %.1f s", seconds)
+        return None
+    counts = {key: round(var.solution_value()) for key, var in shift_vars.items()
+              if round(var.solution_value()) > 0}
+    understaffed = float(sum(u.solution_value() for u in unders))
+    return ShiftPlan(classes, counts, understaffed)
+
+
+def _available_agents(problem: Problem, group: list[int],
+                      day: int) -> tuple[dict[tuple[str, int], int], int]:
+    """Agents of the class whose availability allows each candidate (type, start) on
+    ``day``, and those who may work any shift that day."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    present = 0
+    for agent_index in group:
+        unblocked = [c for c in candidate_shifts(problem, agent_index, day) if not c.blockers]
+        present += 1 if unblocked else 0
+        for candidate in unblocked:
+            counts[(candidate.shift_type.id, candidate.start)] += 1
+    return counts, present
+
+
+def _add_break_counts(solver: pywraplp.Solver, candidates: list[Candidate],
+                      shifts: list[pywraplp.Variable], interval: int,
+                      busy: dict[int, list[pywraplp.Variable]]) -> None:
+    """Each worked shift takes each break of its type once, inside its window (counts)."""
+    by_type: dict[str, list[tuple[Candidate, pywraplp.Variable]]] = defaultdict(list)
+    for candidate, var in zip(candidates, shifts, strict=True):
+        by_type[candidate.shift_type.id].append((candidate, var))
+    for chosen in by_type.values():
+        for rule in chosen[0][0].shift_type.breaks:
+            enablers: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            for candidate, var in chosen:
+                first = (candidate.start + rule.earliest_start_after_minutes) // interval
+                last = (candidate.start + rule.latest_start_after_minutes) // interval
+                for t in range(first, last + 1):
+                    enablers[t].append(var)
+            count = solver.RowConstraint(0.0, 0.0, "")
+            for _, var in chosen:
+                count.SetCoefficient(var, -1.0)
+            for t, shift_vars in enablers.items():
+                start = solver.NumVar(0.0, solver.infinity(), "")
+                count.SetCoefficient(start, 1.0)
+                window = solver.RowConstraint(-solver.infinity(), 0.0, "")
+                window.SetCoefficient(start, 1.0)
+                for var in shift_vars:
+                    window.SetCoefficient(var, -1.0)
+                for u in range(t, t + rule.duration_minutes // interval):
+                    busy[u].append(start)
+
+
+def _add_day_limits(solver: pywraplp.Solver, max_days: int, max_consecutive: int,
+                    size: float, works_by_day: list[list[pywraplp.Variable]]) -> None:
+    """Max dates over the horizon and in any ``max_consecutive + 1`` window, per class."""
+    total = solver.RowConstraint(0.0, max_days * size, "")
+    for shifts in works_by_day:
+        for var in shifts:
+            total.SetCoefficient(var, 1.0)
+    span = max_consecutive + 1
+    for first in range(len(works_by_day) - span + 1):
+        row = solver.RowConstraint(0.0, max_consecutive * size, "")
+        for shifts in works_by_day[first:first + span]:
+            for var in shifts:
+                row.SetCoefficient(var, 1.0)
+
+
+# --------------------------------------------------------------------------- naming agents
+
+
+@dataclass
+class AgentLoad:
+    """One agent's shifts so far (sorted by start) and what their rules still allow."""
+
+    agent_index: int
+    shifts: list[Candidate] = field(default_factory=list)
+    history_streak: int = 0
+    history_end: int | None = None
+
+    @property
+    def paid_minutes(self) -> int:
+        return sum(c.shift_type.paid_minutes for c in self.shifts)
+
+    def works_on(self, day: int) -> bool:
+        return any(c.day == day for c in self.shifts)
+
+
+def may_add(problem: Problem, load: AgentLoad, candidate: Candidate) -> bool:
+    """Whether the agent may also work ``candidate``: unblocked, one shift per date, max
+    days and hours, min rest against earlier and later shifts (History included), max
+    consecutive days (History included)."""
+    agent = problem.agents[load.agent_index]
+    if candidate.blockers or load.works_on(candidate.day):
+        return False
+    if len(load.shifts) + 1 > agent.max_days:
+        return False
+    if load.paid_minutes + candidate.shift_type.paid_minutes > agent.max_hours * 60 + 1e-6:
+        return False
+    rest = round(agent.min_rest_hours * 60)
+    if any(c.end + rest > candidate.start and candidate.end + rest > c.start
+           for c in load.shifts):
+        return False
+    if load.history_end is not None and candidate.start - load.history_end < rest:
+        return False
+    return _longest_streak(load, candidate.day) <= agent.max_consecutive_days
+
+
+def _longest_streak(load: AgentLoad, day: int) -> int:
+    """The run of consecutive worked dates through ``day`` if it is worked (History
+    counts as dates before date 0)."""
+    worked = {c.day for c in load.shifts} | {day}
+    worked |= set(range(-load.history_streak, 0))
+    first, last = day, day
+    while first - 1 in worked:
+        first -= 1
+    while last + 1 in worked:
+        last += 1
+    return last - first + 1
+
+
+def _loads(problem: Problem) -> list[AgentLoad]:
+    """An empty load per agent, with their History."""
+    loads = []
+    for index, agent in enumerate(problem.agents):
+        history = problem.history_of(agent.id)
+        loads.append(AgentLoad(
+            index,
+            history_streak=0 if history is None else history.consecutive_days_worked,
+            history_end=None if history is None else history.last_shift_end))
+    return loads
+
+
+def _open_dates(problem: Problem, agent_index: int) -> list[int]:
+    """Dates with at least one unblocked candidate for the agent."""
+    return [d for d in range(problem.days)
+            if any(not c.blockers for c in candidate_shifts(problem, agent_index, d))]
+
+
+def _urgency(problem: Problem, load: AgentLoad, day: int, open_dates: list[int]) -> float:
+    """Missing minimum paid minutes per open date left from ``day`` on (within max days)."""
+    agent = problem.agents[load.agent_index]
+    missing = agent.min_hours * 60 - load.paid_minutes
+    left = min(sum(1 for d in open_dates if d >= day), agent.max_days - len(load.shifts))
+    return missing / max(1, left)
+
+
+def assign_agents(problem: Problem, plan: ShiftPlan) -> list[AgentLoad]:
+    """Named agents for the planned shifts, date by date and earliest start first.
+
+    A planned shift goes to the most urgent (``_urgency``) agent of its class who may
+    work it (``may_add``), else of another class with its shift type and at least its
+    skills, else of its class at the nearest other start of its type; a shift nobody
+    may work is dropped.
+    """
+    loads = _loads(problem)
+    open_dates = [_open_dates(problem, i) for i in range(len(problem.agents))]
+    options = {(i, d): {(c.shift_type.id, c.start): c for c in candidate_shifts(problem, i, d)}
+               for i in range(len(problem.agents)) for d in range(problem.days)}
+    dropped = 0
+    for day in range(problem.days):
+        slots = sorted(((key, count) for key, count in plan.counts.items() if key[1] == day),
+                       key=lambda item: (item[0][3], item[0][0]))
+        for (class_index, _, type_id, start), count in slots:
+            group = plan.classes[class_index]
+            key = (type_id, start)
+            chosen = _ranked(problem, loads, options, open_dates, group, day, key)[:count]
+            if len(chosen) < count:
+                members = set(group)
+                skills = set(problem.agents[group[0]].skills)
+                fallback = [i for i in range(len(problem.agents)) if i not in members
+                            and skills <= set(problem.agents[i].skills)]
+                chosen += _ranked(problem, loads, options, open_dates, fallback, day,
+                                  key)[:count - len(chosen)]
+            for agent_index in chosen:
+                loads[agent_index].shifts.append(options[(agent_index, day)][key])
+            for _ in range(count - len(chosen)):
+                nearest_agent, nearest = _nearest_start(problem, loads, options, open_dates,
+                                                        group, day, key)
+                if nearest_agent is None:
+                    dropped += 1
+                    continue
+                loads[nearest_agent].shifts.append(options[(nearest_agent, day)][nearest])
+    if dropped:
+        log.info("shift plan: %d planned shifts had no agent who may work them", dropped)
+    for load in loads:
+        load.shifts.sort(key=lambda c: c.start)
+    return loads
+
+
+def _nearest_start(problem: Problem, loads: list[AgentLoad],
+                   options: dict[tuple[int, int], dict[tuple[str, int], Candidate]],
+                   open_dates: list[list[int]], members: list[int], day: int,
+                   key: tuple[str, int]) -> tuple[int | None, tuple[str, int]]:
+    """The most urgent member who may work the planned shift type on ``day`` at the start
+    nearest to the planned one (and that start), when nobody may work it as planned."""
+    type_id, start = key
+    starts = sorted({k[1] for m in members for k in options[(m, day)] if k[0] == type_id},
+                    key=lambda other: abs(other - start))
+    for other in starts:
+        if other == start:
+            continue
+        chosen = _most_urgent(problem, loads, options, open_dates, members, day,
+                              (type_id, other))
+        if chosen is not None:
+            return chosen, (type_id, other)
+    return None, key
+
+
+def _ranked(problem: Problem, loads: list[AgentLoad],
+            options: dict[tuple[int, int], dict[tuple[str, int], Candidate]],
+            open_dates: list[list[int]], members: list[int], day: int,
+            key: tuple[str, int]) -> list[int]:
+    """The members who may work ``key`` on ``day``, most urgent first (then fewest paid
+    minutes). Giving one of them the shift changes no other member's rank on that date,
+    so the first ``n`` are the ``n`` picks one at a time."""
+    scored: list[tuple[float, int, int]] = []
+    for agent_index in members:
+        candidate = options[(agent_index, day)].get(key)
+        if candidate is None or not may_add(problem, loads[agent_index], candidate):
+            continue
+        load = loads[agent_index]
+        scored.append((-_urgency(problem, load, day, open_dates[agent_index]),
+                       load.paid_minutes, agent_index))
+    return [agent_index for *_, agent_index in sorted(scored)]
+
+
+def _most_urgent(problem: Problem, loads: list[AgentLoad],
+                 options: dict[tuple[int, int], dict[tuple[str, int], Candidate]],
+                 open_dates: list[list[int]], members: list[int], day: int,
+                 key: tuple[str, int]) -> int | None:
+    """The member who may work ``key`` on ``day`` with the highest urgency, or None."""
+    ranked = _ranked(problem, loads, options, open_dates, members, day, key)
+    return ranked[0] if ranked else None
+
+
+def add_missing_hours(problem: Problem, loads: list[AgentLoad],
+                      need: npt.NDArray[np.float64]) -> int:
+    """Extra shifts for agents below their minimum hours: on a free date, the candidate
+    that covers the most remaining ``need`` (agents per queue and interval). Returns the
+    number of shifts added."""
+    interval = problem.interval_minutes
+    added = 0
+    total_need = np.clip(need, 0, None).sum(axis=0)
+    for load in loads:
+        agent = problem.agents[load.agent_index]
+        while load.paid_minutes < agent.min_hours * 60 - 1e-6:
+            feasible = [c for d in range(problem.days)
+                        for c in candidate_shifts(problem, load.agent_index, d)
+                        if may_add(problem, load, c)]
+            if not feasible:
+                break
+            best = max(feasible, key=lambda c: float(total_need[
+                c.start_interval(interval):min(c.end_interval(interval),
+                                               total_need.shape[0])].sum()))
+            load.shifts.append(best)
+            load.shifts.sort(key=lambda c: c.start)
+            added += 1
+    return added
+
+
+# --------------------------------------------------------------------------- breaks
+
+BREAK_PASSES = 3
+"""Rounds of taking each shift's breaks out and placing them again (``place_breaks_balanced``)."""
+
+
+def place_breaks_balanced(problem: Problem, planned: list[greedy._Planned],
+                          required: npt.NDArray[np.int64], passes: int = BREAK_PASSES) -> None:
+    """Every break where the agents present exceed the requirement the most, keeping
+    break windows and spacing; repeated ``passes`` times, each shift's breaks taken out
+    and placed again against everyone else's.
+
+    The greedy's own break pass ranks starts by need but does not count the breaks it
+    has already placed, so breaks of shifts with one start pile up in one interval.
+    """
+    interval = problem.interval_minutes
+    horizon = required.shape[1]
+    surplus = -required.sum(axis=0).astype(np.float64)
+    for item in planned:
+        first = item.candidate.start_interval(interval)
+        surplus[first:min(item.candidate.end_interval(interval), horizon)] += 1
+    placed: dict[int, list[tuple[int, int]]] = {}
+    for round_index in range(max(1, passes)):
+        for number, item in enumerate(planned):
+            first = item.candidate.start_interval(interval)
+            if round_index > 0:
+                for start, end in placed[number]:
+                    surplus[first + start:min(first + end, horizon)] += 1
+            placed[number] = _best_break_starts(problem, item, surplus)
+            for start, end in placed[number]:
+                surplus[first + start:min(first + end, horizon)] -= 1
+    for number, item in enumerate(planned):
+        item.labels = [label if label[0] != "break" else ("recovery", "", True)
+                       for label in item.labels]
+        rules = item.candidate.shift_type.breaks
+        for rule, (start, end) in zip(rules, placed[number], strict=True):
+            for offset in range(start, end):
+                item.labels[offset] = ("break", rule.name, rule.paid)
+
+
+def _best_break_starts(problem: Problem, item: greedy._Planned,
+                       surplus: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
+    """(start, end) offsets in intervals of the shift's breaks, in break-rule order: each
+    where it takes the fewest agents from intervals without surplus, then where the
+    surplus is largest; spaced ``min_minutes_between_breaks`` from the breaks before."""
+    interval = problem.interval_minutes
+    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
+    first = item.candidate.start_interval(interval)
+    horizon = surplus.shape[0]
+    chosen: list[tuple[int, int]] = []
+    for rule in item.candidate.shift_type.breaks:
+        length = rule.duration_minutes // interval
+        options = range(rule.earliest_start_after_minutes // interval,
+                        rule.latest_start_after_minutes // interval + 1)
+        allowed = [s for s in options
+                   if all(s >= e + gap or s + length + gap <= b for b, e in chosen)]
+        if not allowed:
+            allowed = list(options)
+
+        def cost(start: int, length: int = length) -> tuple[int, float]:
+            values = surplus[first + start:min(first + start + length, horizon)]
+            return int((values < 1).sum()), -float(np.minimum(values, 4).sum())
+
+        best = min(allowed, key=cost)
+        chosen.append((best, best + length))
+    return chosen
+
+
+# --------------------------------------------------------------------------- the roster
+
+
+def planned_roster(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                   seconds: float) -> Solution | None:
+    """A complete roster from the integer shift plan (see the module docstring), or None
+    when no plan is found within ``seconds``."""
+    started = time.monotonic()
+    plan = plan_shift_counts(problem, required, mode, seconds)
+    if plan is None:
+        return None
+    roster = roster_from_plan(problem, required, mode, plan)
+    log.info("shift plan: %d shifts, plan understaffing %.0f agent-intervals, in %.1f s",
+             len(roster.shifts), plan.understaffed_intervals, time.monotonic() - started)
+    return roster
+
+
+def roster_from_plan(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                     plan: ShiftPlan) -> Solution:
+    """Named agents for ``plan`` (``assign_agents``, ``add_missing_hours``), breaks placed
+    by ``place_breaks_balanced`` and queues by the greedy's queue pass."""
+    loads = assign_agents(problem, plan)
+    need = required.astype(np.float64).copy()
+    states = greedy._initial_states(problem)
+    planned: list[greedy._Planned] = []
+    for load in loads:
+        for candidate in load.shifts:
+            planned.append(greedy._commit_shift(problem, states[load.agent_index],
+                                                load.agent_index, candidate, need))
+    extra = add_missing_hours(problem, loads, need)
+    known = {(p.agent_index, p.candidate.day) for p in planned}
+    for load in loads:
+        for candidate in load.shifts:
+            if (load.agent_index, candidate.day) not in known:
+                planned.append(greedy._commit_shift(problem, states[load.agent_index],
+                                                    load.agent_index, candidate, need))
+    place_breaks_balanced(problem, planned, required)
+    greedy._assign_queues(problem, planned, required, mode)
+    if extra:
+        log.info("shift plan: %d shifts added for min hours", extra)
+    return greedy._to_solution(problem, planned, mode)
