@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -275,21 +276,46 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     return CompactBound(objective, under_minutes)
 
 
-def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                   weights: tuple[float, float, float], seconds: float) -> float | None:
-    """The compact LP optimum of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
+ShiftVarFactory = Callable[[pywraplp.Solver, int, list[int], int, list[Any]],
+                          tuple[list[pywraplp.Variable], float]]
+"""(solver, class index, agents of the class, date, candidates) -> one variable per
+candidate (agents of the class working it) and the most agents of the class at work."""
 
-    Returns None when GLOP does not prove optimality within ``seconds``.
+
+@dataclass
+class CompactModel:
+    """The compact class model in a pywraplp solver, with handles to read a solution."""
+
+    objective: Any
+    shift_vars: dict[tuple[int, int, str, int], pywraplp.Variable]
+    """(class index, date, shift type id, start minute) -> agents of the class working it."""
+    unders: list[pywraplp.Variable]
+    classes: list[list[int]]
+
+
+def relaxed_shift_vars(solver: pywraplp.Solver, class_index: int, group: list[int], day: int,
+                       candidates: list[Any]) -> tuple[list[pywraplp.Variable], float]:
+    """Continuous counts of 0 .. class size per candidate (the LP relaxation)."""
+    size = float(len(group))
+    return [solver.NumVar(0.0, size, "") for _ in candidates], size
+
+
+def build_compact_model(solver: pywraplp.Solver, problem: Problem,
+                        required: npt.NDArray[np.int64], mode: Mode,
+                        weights: tuple[float, float, float],
+                        make_shift_vars: ShiftVarFactory = relaxed_shift_vars) -> CompactModel:
+    """The compact model of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
+
+    Per class of agents with the same contract, date and candidate shift: how many of the
+    class work it; per break rule and start interval, how many are on that break; per
+    queue and interval, how many are on the phone. See ``compact_lp_bounds`` for the rules
+    it keeps and drops.
     """
     from collections import defaultdict
 
     from shiftcare.model.options import candidate_shifts
 
-    started = time.monotonic()
     under_w, phone_w, paid_w = weights
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:
-        return None
     infinity = solver.infinity()
     interval = problem.interval_minutes
     horizon = problem.num_intervals
@@ -298,7 +324,9 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
     daily_cap = problem.settings.max_complaint_intervals_per_day
     objective = solver.Objective()
     phone_at: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-    for group in contract_classes(problem, mode):
+    classes = contract_classes(problem, mode)
+    shift_vars: dict[tuple[int, int, str, int], pywraplp.Variable] = {}
+    for class_index, group in enumerate(classes):
         agent = problem.agents[group[0]]
         size = float(len(group))
         works_by_day: list[list[pywraplp.Variable]] = []
@@ -306,14 +334,15 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
                                         math.floor(agent.max_hours * 60 + 1e-6) * size, "")
         for day in range(problem.days):
             candidates = candidate_shifts(problem, group[0], day)
-            shifts = [solver.NumVar(0.0, size, "") for _ in candidates]
+            shifts, most_at_work = make_shift_vars(solver, class_index, group, day, candidates)
             works_by_day.append(shifts)
             if not candidates:
                 continue
-            one_shift = solver.RowConstraint(0.0, size, "")
+            one_shift = solver.RowConstraint(0.0, most_at_work, "")
             on_shift: dict[int, list[pywraplp.Variable]] = defaultdict(list)
             busy: dict[int, list[pywraplp.Variable]] = defaultdict(list)
             for candidate, var in zip(candidates, shifts, strict=True):
+                shift_vars[(class_index, day, candidate.shift_type.id, candidate.start)] = var
                 one_shift.SetCoefficient(var, 1.0)
                 paid = float(candidate.shift_type.paid_minutes)
                 paid_row.SetCoefficient(var, paid)
@@ -348,6 +377,7 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
                         complaint_row.SetCoefficient(phone, 1.0)
         _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
                           works_by_day)
+    unders: list[pywraplp.Variable] = []
     queues, intervals = required.shape
     for q in range(queues):
         for t in range(intervals):
@@ -355,12 +385,27 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
             if need <= 0:
                 continue
             under = solver.NumVar(0.0, need, "")
+            unders.append(under)
             objective.SetCoefficient(under, under_w)
             row = solver.RowConstraint(need, infinity, "")
             row.SetCoefficient(under, 1.0)
             for phone in phone_at.get((q, t), []):
                 row.SetCoefficient(phone, 1.0)
     objective.SetMinimization()
+    return CompactModel(objective, shift_vars, unders, classes)
+
+
+def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                   weights: tuple[float, float, float], seconds: float) -> float | None:
+    """The compact LP optimum of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
+
+    Returns None when GLOP does not prove optimality within ``seconds``.
+    """
+    started = time.monotonic()
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    compact = build_compact_model(solver, problem, required, mode, weights)
     remaining = seconds - (time.monotonic() - started)
     if remaining <= 0.2:
         return None
@@ -368,7 +413,7 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         log.info("compact LP: not solved to optimality in %.1f s", seconds)
         return None
-    value = float(objective.Value())
+    value = float(compact.objective.Value())
     return value - (1e-7 * abs(value) + 1e-4)  # floating-point tolerance: stay a valid bound
 
 

@@ -26,13 +26,14 @@ import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare import greedy
-from shiftcare.bound import contract_classes
+from shiftcare.bound import build_compact_model
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import Mode, Problem
 from shiftcare.solution import Solution
@@ -67,98 +68,30 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     if solver is None:
         return None
     settings = problem.settings
-    under_w = settings.weight_understaffing + settings.weight_overstaffing
-    phone_w = settings.weight_overstaffing
-    paid_w = settings.weight_paid_hour / 60
-    infinity = solver.infinity()
-    interval = problem.interval_minutes
-    horizon = problem.num_intervals
-    heavy = problem.complaint_heavy()
-    stress = mode == "stress-aware"
-    daily_cap = settings.max_complaint_intervals_per_day
-    objective = solver.Objective()
-    phone_at: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
-    classes = contract_classes(problem, mode)
-    shift_vars: dict[PlanKey, pywraplp.Variable] = {}
-    for class_index, group in enumerate(classes):
-        agent = problem.agents[group[0]]
-        size = float(len(group))
-        works_by_day: list[list[pywraplp.Variable]] = []
-        paid_row = solver.RowConstraint(math.ceil(agent.min_hours * 60 - 1e-6) * size,
-                                        math.floor(agent.max_hours * 60 + 1e-6) * size, "")
-        for day in range(problem.days):
-            candidates = candidate_shifts(problem, group[0], day)
-            available, present = _available_agents(problem, group, day)
-            shifts = [solver.IntVar(0.0, float(available.get((c.shift_type.id, c.start), 0)),
-                                    "") for c in candidates]
-            works_by_day.append(shifts)
-            if not candidates:
-                continue
-            for candidate, var in zip(candidates, shifts, strict=True):
-                shift_vars[(class_index, day, candidate.shift_type.id, candidate.start)] = var
-            one_shift = solver.RowConstraint(0.0, float(present), "")
-            on_shift: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-            busy: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-            for candidate, var in zip(candidates, shifts, strict=True):
-                one_shift.SetCoefficient(var, 1.0)
-                paid = float(candidate.shift_type.paid_minutes)
-                paid_row.SetCoefficient(var, paid)
-                objective.SetCoefficient(var, paid_w * paid)
-                for t in range(candidate.start_interval(interval),
-                               candidate.end_interval(interval)):
-                    on_shift[t].append(var)
-            _add_break_counts(solver, candidates, shifts, interval, busy)
-            complaint_row = solver.RowConstraint(-infinity, 0.0, "") if stress else None
-            if complaint_row is not None:
-                for var in shifts:
-                    complaint_row.SetCoefficient(var, -float(daily_cap))
-            for t, covering in on_shift.items():
-                row = solver.RowConstraint(-infinity, 0.0, "")
-                for var in covering:
-                    row.SetCoefficient(var, -1.0)
-                for var in busy.get(t, []):
-                    row.SetCoefficient(var, 1.0)
-                if t >= horizon:
-                    continue
-                for q, queue in enumerate(problem.queues):
-                    is_heavy = bool(heavy[q, t])
-                    if required[q, t] <= 0 or queue.id not in agent.skills:
-                        continue
-                    if is_heavy and stress and not agent.complaint_eligible:
-                        continue
-                    phone = solver.NumVar(0.0, size, "")
-                    row.SetCoefficient(phone, 1.0)
-                    objective.SetCoefficient(phone, phone_w)
-                    phone_at[(q, t)].append(phone)
-                    if is_heavy and complaint_row is not None:
-                        complaint_row.SetCoefficient(phone, 1.0)
-        _add_day_limits(solver, agent.max_days, agent.max_consecutive_days, size,
-                        works_by_day)
-    unders: list[pywraplp.Variable] = []
-    queues, intervals = required.shape
-    for q in range(queues):
-        for t in range(intervals):
-            need = float(required[q, t])
-            if need <= 0:
-                continue
-            under = solver.NumVar(0.0, need, "")
-            unders.append(under)
-            objective.SetCoefficient(under, under_w)
-            row = solver.RowConstraint(need, infinity, "")
-            row.SetCoefficient(under, 1.0)
-            for phone in phone_at.get((q, t), []):
-                row.SetCoefficient(phone, 1.0)
-    objective.SetMinimization()
+    weights = (settings.weight_understaffing + settings.weight_overstaffing,
+               settings.weight_overstaffing, settings.weight_paid_hour / 60)
+    compact = build_compact_model(solver, problem, required, mode, weights,
+                                  partial(available_shift_vars, problem))
     solver.SetTimeLimit(max(1, int(1000 * seconds)))
     solver.SetSolverSpecificParametersAsString(f"limits/gap = {MIP_GAP}\n")
     status = solver.Solve()
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         log.info("shift plan: no integer plan in %.1f s", seconds)
         return None
-    counts = {key: round(var.solution_value()) for key, var in shift_vars.items()
+    counts = {key: round(var.solution_value()) for key, var in compact.shift_vars.items()
               if round(var.solution_value()) > 0}
-    understaffed = float(sum(u.solution_value() for u in unders))
-    return ShiftPlan(classes, counts, understaffed)
+    understaffed = float(sum(u.solution_value() for u in compact.unders))
+    return ShiftPlan(compact.classes, counts, understaffed)
+
+
+def available_shift_vars(problem: Problem, solver: pywraplp.Solver, class_index: int,
+                         group: list[int], day: int, candidates: list[Candidate],
+                         ) -> tuple[list[pywraplp.Variable], float]:
+    """Whole counts per candidate, at most the class's agents whose availability allows it;
+    at most the agents who may work that date at work."""
+    available, present = _available_agents(problem, group, day)
+    return ([solver.IntVar(0.0, float(available.get((c.shift_type.id, c.start), 0)), "")
+             for c in candidates], float(present))
 
 
 def _available_agents(problem: Problem, group: list[int],
@@ -173,53 +106,6 @@ def _available_agents(problem: Problem, group: list[int],
         for candidate in unblocked:
             counts[(candidate.shift_type.id, candidate.start)] += 1
     return counts, present
-
-
-def _add_break_counts(solver: pywraplp.Solver, candidates: list[Candidate],
-                      shifts: list[pywraplp.Variable], interval: int,
-                      busy: dict[int, list[pywraplp.Variable]]) -> None:
-    """Each worked shift takes each break of its type once, inside its window (counts)."""
-    by_type: dict[str, list[tuple[Candidate, pywraplp.Variable]]] = defaultdict(list)
-    for candidate, var in zip(candidates, shifts, strict=True):
-        by_type[candidate.shift_type.id].append((candidate, var))
-    for chosen in by_type.values():
-        for rule in chosen[0][0].shift_type.breaks:
-            enablers: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-            for candidate, var in chosen:
-                first = (candidate.start + rule.earliest_start_after_minutes) // interval
-                last = (candidate.start + rule.latest_start_after_minutes) // interval
-                for t in range(first, last + 1):
-                    enablers[t].append(var)
-            count = solver.RowConstraint(0.0, 0.0, "")
-            for _, var in chosen:
-                count.SetCoefficient(var, -1.0)
-            for t, shift_vars in enablers.items():
-                start = solver.NumVar(0.0, solver.infinity(), "")
-                count.SetCoefficient(start, 1.0)
-                window = solver.RowConstraint(-solver.infinity(), 0.0, "")
-                window.SetCoefficient(start, 1.0)
-                for var in shift_vars:
-                    window.SetCoefficient(var, -1.0)
-                for u in range(t, t + rule.duration_minutes // interval):
-                    busy[u].append(start)
-
-
-def _add_day_limits(solver: pywraplp.Solver, max_days: int, max_consecutive: int,
-                    size: float, works_by_day: list[list[pywraplp.Variable]]) -> None:
-    """Max dates over the horizon and in any ``max_consecutive + 1`` window, per class."""
-    total = solver.RowConstraint(0.0, max_days * size, "")
-    for shifts in works_by_day:
-        for var in shifts:
-            total.SetCoefficient(var, 1.0)
-    span = max_consecutive + 1
-    for first in range(len(works_by_day) - span + 1):
-        row = solver.RowConstraint(0.0, max_consecutive * size, "")
-        for shifts in works_by_day[first:first + span]:
-            for var in shifts:
-                row.SetCoefficient(var, 1.0)
-
-
-# --------------------------------------------------------------------------- naming agents
 
 
 @dataclass
