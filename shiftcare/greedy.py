@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shiftcare.model.options import Candidate, candidate_shifts
-from shiftcare.problem import Agent, Mode, Problem, Settings
+from shiftcare.problem import Agent, BreakRule, Mode, Problem, Settings
 from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo
 
 
@@ -259,22 +259,30 @@ def _commit_shift(problem: Problem, state: _AgentState, agent_index: int,
     return _Planned(agent_index, candidate, list(labels))
 
 
+def allowed_break_starts(problem: Problem, rule: BreakRule,
+                         placed: list[tuple[int, int]]) -> list[int]:
+    """Starts of ``rule``'s break inside its window, ``min_minutes_between_breaks`` from the
+    ``placed`` breaks (all in intervals from the shift start); the whole window if none is."""
+    interval = problem.interval_minutes
+    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
+    length = rule.duration_minutes // interval
+    options = range(rule.earliest_start_after_minutes // interval,
+                    rule.latest_start_after_minutes // interval + 1)
+    allowed = [s for s in options
+               if all(s >= e + gap or s + length + gap <= b for b, e in placed)]
+    return allowed or list(options)
+
+
 def _place_breaks(problem: Problem, plan: _Planned, need: npt.NDArray[np.float64]) -> None:
     """Each break at the allowed start with the least need, spaced from earlier breaks."""
     interval = problem.interval_minutes
-    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
     candidate = plan.candidate
     first = candidate.start_interval(interval)
     placed: list[tuple[int, int]] = []
     total_need = np.clip(need, 0, None).sum(axis=0)
     for rule in candidate.shift_type.breaks:
         length = rule.duration_minutes // interval
-        options = range(rule.earliest_start_after_minutes // interval,
-                        rule.latest_start_after_minutes // interval + 1)
-        allowed = [s for s in options
-                   if all(s >= e + gap or s + length + gap <= b for b, e in placed)]
-        if not allowed:
-            allowed = list(options)
+        allowed = allowed_break_starts(problem, rule, placed)
         start = min(allowed, key=lambda s: sum(
             total_need[first + s + k] for k in range(length)
             if first + s + k < total_need.shape[0]))

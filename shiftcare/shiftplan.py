@@ -22,7 +22,6 @@ of agents working it; breaks and phone time stay fractional), then:
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -344,18 +343,12 @@ def _best_break_starts(problem: Problem, item: greedy._Planned,
     where it takes the fewest agents from intervals without surplus, then where the
     surplus is largest; spaced ``min_minutes_between_breaks`` from the breaks before."""
     interval = problem.interval_minutes
-    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
     first = item.candidate.start_interval(interval)
     horizon = surplus.shape[0]
     chosen: list[tuple[int, int]] = []
     for rule in item.candidate.shift_type.breaks:
         length = rule.duration_minutes // interval
-        options = range(rule.earliest_start_after_minutes // interval,
-                        rule.latest_start_after_minutes // interval + 1)
-        allowed = [s for s in options
-                   if all(s >= e + gap or s + length + gap <= b for b, e in chosen)]
-        if not allowed:
-            allowed = list(options)
+        allowed = greedy.allowed_break_starts(problem, rule, chosen)
 
         def cost(start: int, length: int = length) -> tuple[int, float]:
             values = surplus[first + start:min(first + start + length, horizon)]
