@@ -521,33 +521,36 @@ def check_break_count(view: RosterView) -> Iterator[Violation]:
                              f"{timeline.shift_type.id}")
 
 
-def check_break_window(view: RosterView) -> Iterator[Violation]:
-    """Each break starts inside its window (minutes after the shift start)."""
+def _breaks_with_rules(
+        view: RosterView) -> Iterator[tuple[ShiftTimeline, BreakTaken, BreakRule]]:
+    """Every break taken whose name is a break of its shift type, with that rule."""
     for timeline in view.timelines:
         rules = _break_rules(timeline)
         for taken in timeline.breaks:
             rule = rules.get(taken.name)
-            if rule is None:
-                continue
-            after = taken.start - timeline.shift.start
-            if not rule.earliest_start_after_minutes <= after <= rule.latest_start_after_minutes:
-                yield _violation("break_window", timeline,
-                                 f"break {taken.name} starts {after} min after the shift "
-                                 f"start, window {rule.earliest_start_after_minutes}-"
-                                 f"{rule.latest_start_after_minutes} min")
+            if rule is not None:
+                yield timeline, taken, rule
+
+
+def check_break_window(view: RosterView) -> Iterator[Violation]:
+    """Each break starts inside its window (minutes after the shift start)."""
+    for timeline, taken, rule in _breaks_with_rules(view):
+        after = taken.start - timeline.shift.start
+        if not rule.earliest_start_after_minutes <= after <= rule.latest_start_after_minutes:
+            yield _violation("break_window", timeline,
+                             f"break {taken.name} starts {after} min after the shift "
+                             f"start, window {rule.earliest_start_after_minutes}-"
+                             f"{rule.latest_start_after_minutes} min")
 
 
 def check_break_duration(view: RosterView) -> Iterator[Violation]:
     """Each break lasts its duration_minutes."""
-    for timeline in view.timelines:
-        rules = _break_rules(timeline)
-        for taken in timeline.breaks:
-            rule = rules.get(taken.name)
-            if rule is not None and taken.end - taken.start != rule.duration_minutes:
-                yield _violation("break_duration", timeline,
-                                 f"break {taken.name} {_span(taken.start, taken.end)} is "
-                                 f"{taken.end - taken.start} min, expected "
-                                 f"{rule.duration_minutes} min")
+    for timeline, taken, rule in _breaks_with_rules(view):
+        if taken.end - taken.start != rule.duration_minutes:
+            yield _violation("break_duration", timeline,
+                             f"break {taken.name} {_span(taken.start, taken.end)} is "
+                             f"{taken.end - taken.start} min, expected "
+                             f"{rule.duration_minutes} min")
 
 
 def check_break_overlap(view: RosterView) -> Iterator[Violation]:
