@@ -129,7 +129,7 @@ def place_activities(problem: Problem, required: npt.NDArray[np.int64],
     stress rules first, then the baseline rules, then shifts without breaks, and keeps the
     first that gives a roster; all attempts together keep to the time limit.
     """
-    limit = options.time_limit_seconds or problem.settings.time_limit_seconds
+    limit = options.time_limit(problem)
     deadline = time.monotonic() + limit
     fixed = replace(options, policy=ShiftPolicy("fixed"), lp_bound_share=0.0,
                     deterministic_seconds=deterministic_budget(options, limit))
@@ -161,7 +161,7 @@ def compare_rosters(problem: Problem, required: npt.NDArray[np.int64], options: 
     the comparison shows what each set of rules allows. The time limit is shared: each
     solve gets its part of ``options.time_limit_seconds``.
     """
-    limit = options.time_limit_seconds or problem.settings.time_limit_seconds
+    limit = options.time_limit(problem)
     has_roster = bool(problem.existing_roster)
     share = limit / (3 if has_roster else 2)
     options = replace(options, deterministic_seconds=deterministic_budget(options, limit)

@@ -137,8 +137,7 @@ def run_compare(input_path: Path, output_path: Path, options: SolveOptions,
 
 def within_time_limit(problem: Problem, options: SolveOptions, started: float) -> SolveOptions:
     """Options whose time limit leaves room for what was spent reading and for writing."""
-    limit = options.time_limit_seconds
-    total = problem.settings.time_limit_seconds if limit is None else limit
+    total = options.time_limit(problem)
     reserve = WRITE_RESERVE_SECONDS_PER_AGENT_DAY * len(problem.agents) * problem.days
     remaining = total - (time.monotonic() - started) - reserve
     return replace(options, time_limit_seconds=max(1.0, remaining),

@@ -62,6 +62,12 @@ class SolveOptions:
     policy: ShiftPolicy = field(default_factory=ShiftPolicy)
     """How the input Roster binds the shifts (free, keep, fixed) and the cost of changes."""
 
+    def time_limit(self, problem: Problem) -> float:
+        """The wall-clock limit in seconds: this option's, else the workbook's Settings."""
+        if self.time_limit_seconds is None:
+            return float(problem.settings.time_limit_seconds)
+        return float(self.time_limit_seconds)
+
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
     """Reports every improving roster to ``progress``."""
@@ -89,10 +95,7 @@ def solver_parameters(problem: Problem, options: SolveOptions) -> cp_model.CpSol
     """A CpSolver with time limit, workers and seed from options, else Settings."""
     settings = problem.settings
     solver = cp_model.CpSolver()
-    limit = options.time_limit_seconds
-    solver.parameters.max_time_in_seconds = float(
-        settings.time_limit_seconds if limit is None else limit
-    )
+    solver.parameters.max_time_in_seconds = options.time_limit(problem)
     workers = settings.workers if options.workers is None else options.workers
     solver.parameters.num_workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
     solver.parameters.random_seed = settings.seed if options.seed is None else options.seed
@@ -195,7 +198,7 @@ def roster_warm_start(problem: Problem, required: npt.NDArray[np.int64],
     """
     if options.policy.keeping != "free":
         return None
-    limit = solver_parameters(problem, options).parameters.max_time_in_seconds
+    limit = options.time_limit(problem)
     keep = replace(options, policy=ShiftPolicy("keep"), lp_bound_share=0.0, greedy_hint=False,
                    time_limit_seconds=max(1.0, WARM_START_SHARE * limit),
                    deterministic_seconds=WARM_START_SHARE * deterministic_budget(options, limit))
