@@ -30,7 +30,7 @@ from shiftcare.history import NEXT_HISTORY_COLUMNS, next_history
 from shiftcare.problem import MINUTES_PER_DAY, Problem
 from shiftcare.report import COVERAGE_COLUMNS, STRESS_COLUMNS, DiagnosticRow, Report
 from shiftcare.solution import Shift, Solution
-from shiftcare.summary import summary_items
+from shiftcare.summary import plain_value, summary_items
 
 OUTPUT_SHEETS = ("Roster", "Activities", "Coverage", "Stress", "Summary", "Diagnostics",
                  "Next History", "Charts")
@@ -254,9 +254,8 @@ def excel_value(value: object) -> object:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    item = getattr(value, "item", None)
-    if callable(item) and not isinstance(value, (datetime, date)):
-        value = item()
+    if not isinstance(value, (datetime, date)):
+        value = plain_value(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value != value:
