@@ -7,8 +7,9 @@ roster on its own and a complete hint for CP-SAT. Three greedy passes:
    remaining need (agents on the phone still required), within each agent's contract;
 2. breaks: each break at the allowed start whose intervals have the least need;
 3. queues: per interval, complaint-heavy queues first, to agents whose run, daily
-   complaint minutes and pending recovery allow it; a run is ended before it needs a
-   recovery whenever a calm queue or idle time can take the agent.
+   complaint minutes and pending recovery allow it; a run is kept short of needing a
+   recovery unless it can run on to the agent's next break or shift end, and the daily
+   complaint cap is spread over the shift.
 """
 
 from __future__ import annotations
@@ -298,6 +299,9 @@ class _RunState:
     run: int = 0
     complaint_today: int = 0
     owed_rest: int = 0
+    off_ahead: list[int] = field(default_factory=list)
+    """Per offset of the shift (and one past its end): intervals until the next break or
+    the end of the shift (``_off_phone_ahead``)."""
 
 
 def _assign_queues(problem: Problem, planned: list[_Planned],
@@ -307,7 +311,7 @@ def _assign_queues(problem: Problem, planned: list[_Planned],
     interval = problem.interval_minutes
     heavy = problem.complaint_heavy()
     horizon = required.shape[1]
-    states = [_RunState() for _ in planned]
+    states = [_RunState(off_ahead=_off_phone_ahead(plan)) for plan in planned]
     by_interval: dict[int, list[int]] = {}
     for index, plan in enumerate(planned):
         first = plan.candidate.start_interval(interval)
@@ -326,7 +330,7 @@ def _assign_queues(problem: Problem, planned: list[_Planned],
         queues = sorted(range(len(problem.queues)), key=lambda q: not heavy[q, t])
         for q in queues:
             chosen_agents = _pick_agents(problem, planned, states, present, taken, q,
-                                         int(required[q, t]), bool(heavy[q, t]), stress)
+                                         int(required[q, t]), bool(heavy[q, t]), stress, t)
             for chosen in chosen_agents:
                 taken.add(chosen)
                 _set_label(planned[chosen], t, interval, ("phone", problem.queues[q].id, True))
@@ -360,9 +364,16 @@ def _off_phone(state: _RunState, settings: Settings) -> None:
 
 def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunState],
                  present: list[int], taken: set[int], queue: int, count: int, heavy: bool,
-                 stress: bool) -> list[int]:
-    """Up to ``count`` free agents for ``queue`` in this interval, best first, or fewer
+                 stress: bool, t: int) -> list[int]:
+    """Up to ``count`` free agents for ``queue`` in interval ``t``, best first, or fewer
     when fewer may take it.
+
+    In stress-aware mode complaint-heavy intervals go first to agents whose run already
+    needs a recovery (stopping now would cost one), then to those with the most daily
+    complaint minutes left per interval left in their shift (so the daily cap is not
+    spent by noon), then
+    to the shortest runs (baseline: shortest runs, fewest complaint minutes). Calm queues
+    go first to agents ending a run.
 
     Taking one agent changes only that agent's state, so ranking once and taking the
     first ``count`` equals picking the best agent ``count`` times.
@@ -372,7 +383,7 @@ def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunSta
     settings = problem.settings
     recovery_after = settings.recovery_after_intervals
     queue_id = problem.queues[queue].id
-    ranked: list[tuple[tuple[int, int, int], int]] = []
+    ranked: list[tuple[tuple[float, ...], int]] = []
     for i in present:
         if i in taken:
             continue
@@ -382,25 +393,47 @@ def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunSta
         state = states[i]
         if stress and state.owed_rest > 0:
             continue
-        if heavy and stress and not _may_take_complaint(agent, state, settings):
+        offset = t - planned[i].candidate.start_interval(settings.interval_minutes)
+        if heavy and stress and not _may_take_complaint(agent, state, settings,
+                                                        state.off_ahead[offset + 1]):
             continue
         if not heavy and stress and state.run >= recovery_after:
             continue
         skills = len(agent.skills)
-        key = (state.run if heavy else -state.run, state.complaint_today if heavy else 0,
-               skills if not heavy else -skills)
+        if heavy and stress:
+            cap_left = settings.max_complaint_intervals_per_day - state.complaint_today
+            shift_left = max(1, len(planned[i].labels) - offset)
+            key: tuple[float, ...] = (0 if state.run >= recovery_after else 1,
+                                      -cap_left / shift_left, state.run, -skills)
+        elif heavy:
+            key = (state.run, state.complaint_today, -skills)
+        else:
+            key = (-state.run, 0, skills)
         ranked.append((key, i))
     ranked.sort()
     return [i for _, i in ranked[:count]]
 
 
-def _may_take_complaint(agent: Agent, state: _RunState, settings: Settings) -> bool:
-    """Another complaint interval keeps the run short of needing recovery and the daily cap."""
+def _off_phone_ahead(plan: _Planned) -> list[int]:
+    """Per offset of the shift and one past its end: intervals until the next break or the
+    end of the shift (0 on a break and at the end)."""
+    ahead = [0] * (len(plan.labels) + 1)
+    for offset in range(len(plan.labels) - 1, -1, -1):
+        ahead[offset] = 0 if plan.labels[offset][0] == "break" else ahead[offset + 1] + 1
+    return ahead
+
+
+def _may_take_complaint(agent: Agent, state: _RunState, settings: Settings,
+                        until_break: int) -> bool:
+    """Another complaint interval keeps within the daily cap and either keeps the run short
+    of needing recovery, or lets it run on to the next break or shift end (``until_break``
+    intervals after this one) within the stretch cap: a break there is its recovery."""
     if not agent.complaint_eligible:
         return False
     cap = agent.max_complaint_stretch_minutes // settings.interval_minutes
     longest_safe = min(cap, settings.recovery_after_intervals - 1) if cap >= 1 else 0
-    if state.run + 1 > max(longest_safe, 0):
+    runs_to_break = state.run + 1 + until_break <= cap
+    if state.run + 1 > max(longest_safe, 0) and not runs_to_break:
         return False
     return state.complaint_today + 1 <= settings.max_complaint_intervals_per_day
 
