@@ -226,32 +226,38 @@ class CompactBound:
 def contract_classes(problem: Problem, mode: Mode) -> list[list[int]]:
     """Agents grouped by what the compact LP keeps: skills, shift types, contract, eligibility.
 
-    Availability, History and stress caps other than the daily one are left out of the
-    compact LP (dropping rules only lowers an LP optimum), so they do not split classes.
+    In stress-aware mode the stretch cap splits classes too. Availability and History are
+    left out of the compact LP (dropping rules only lowers an LP optimum), so they do
+    not split classes.
     """
     groups: dict[tuple[object, ...], list[int]] = {}
     for index, agent in enumerate(problem.agents):
+        stress = mode == "stress-aware"
         key = (agent.skills, agent.shift_types, agent.min_hours, agent.max_hours,
-               agent.max_days, agent.max_consecutive_days,
-               agent.complaint_eligible or mode != "stress-aware")
+               agent.max_days, agent.max_consecutive_days, agent.complaint_eligible or not stress,
+               problem.stretch_cap_minutes(agent) if stress else 0)
         groups.setdefault(key, []).append(index)
     return list(groups.values())
 
 
 def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                      seconds: float) -> CompactBound:
+                      seconds: float, understaffing: bool = True,
+                      runs: bool = True) -> CompactBound:
     """Valid lower bounds on the objective and on understaffed agent-minutes.
 
     A relaxation of the CP-SAT model over classes of agents (``contract_classes``): per
     class, day and shift start the number of agents working it; per break rule and start
     interval the number on that break; per queue and interval the number on the phone.
     It keeps one shift per agent and date, max days, min/max hours, max consecutive
-    days, break windows and counts, one activity per interval, skills, complaint
-    eligibility and the daily complaint cap (stress-aware), and drops availability,
-    History, rest, break spacing, stretch cap, recovery, preferences and fairness. Every
+    days, every break once inside its shift's window, one activity per interval, skills,
+    complaint eligibility, and in stress-aware mode the daily complaint cap and the
+    stretch cap with recovery summed over each class (``_add_compact_runs``); it drops
+    availability, History, rest, break spacing, preferences and fairness. Every
     roster maps to a feasible point with the same coverage and a cost no lower than
     the LP's, so both optima (understaffing alone, then the full weighted objective)
-    are valid bounds. Each LP gets half of ``seconds``.
+    are valid bounds. Each LP gets half of ``seconds``; with ``understaffing=False`` only
+    the full objective's LP is solved, with all of ``seconds``. ``runs=False`` drops the
+    summed stretch-cap and recovery rows (the relaxation the shift plan solves).
     """
     started = time.monotonic()
     under_weights = (1.0, 0.0, 0.0)
@@ -262,11 +268,13 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
         round(settings.weight_overstaffing * scale) / scale,
         round(settings.weight_paid_hour / 60 * scale) / scale,
     )
-    under = _solve_compact(problem, required, mode, under_weights, seconds / 2)
+    under = (_solve_compact(problem, required, mode, under_weights, seconds / 2, runs)
+             if understaffing else None)
     under_minutes = None if under is None else float(
         math.ceil(max(0.0, under) - 1e-6) * problem.interval_minutes)
     left = seconds - (time.monotonic() - started)
-    full = _solve_compact(problem, required, mode, full_weights, left) if left > 0.5 else None
+    full = (_solve_compact(problem, required, mode, full_weights, left, runs)
+            if left > 0.5 else None)
     objective = None if full is None else (
         full - settings.weight_overstaffing * float(required.sum()))
     log.info("compact LP bounds: objective %s, understaffed %s agent-min in %.1f s",
@@ -303,13 +311,14 @@ def relaxed_shift_vars(solver: pywraplp.Solver, class_index: int, group: list[in
 def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                         required: npt.NDArray[np.int64], mode: Mode,
                         weights: tuple[float, float, float],
-                        make_shift_vars: ShiftVarFactory = relaxed_shift_vars) -> CompactModel:
+                        make_shift_vars: ShiftVarFactory = relaxed_shift_vars,
+                        runs: bool = True) -> CompactModel:
     """The compact model of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
 
     Per class of agents with the same contract, date and candidate shift: how many of the
     class work it; per break rule and start interval, how many are on that break; per
     queue and interval, how many are on the phone. See ``compact_lp_bounds`` for the rules
-    it keeps and drops.
+    it keeps and drops; ``runs=False`` leaves out the summed stretch-cap and recovery rows.
     """
     from collections import defaultdict
 
@@ -351,6 +360,8 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                                candidate.end_interval(interval)):
                     on_shift[t].append(var)
             _add_compact_breaks(solver, candidates, shifts, interval, busy)
+            complaint_at: dict[int, list[pywraplp.Variable]] = defaultdict(list)
+            phone_of_class: dict[int, list[pywraplp.Variable]] = defaultdict(list)
             complaint_row = solver.RowConstraint(-infinity, 0.0, "") if stress else None
             if complaint_row is not None:
                 for var in shifts:
@@ -373,8 +384,15 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                     row.SetCoefficient(phone, 1.0)
                     objective.SetCoefficient(phone, phone_w)
                     phone_at[(q, t)].append(phone)
+                    phone_of_class[t].append(phone)
                     if is_heavy and complaint_row is not None:
                         complaint_row.SetCoefficient(phone, 1.0)
+                        complaint_at[t].append(phone)
+            if stress and runs and complaint_at:
+                _add_compact_runs(solver, candidates, shifts, interval, complaint_at,
+                                  phone_of_class,
+                                  problem.stretch_cap_minutes(agent) // interval,
+                                  problem.settings.recovery_after_intervals)
         _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
                           works_by_day)
     unders: list[pywraplp.Variable] = []
@@ -396,7 +414,8 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
 
 
 def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                   weights: tuple[float, float, float], seconds: float) -> float | None:
+                   weights: tuple[float, float, float], seconds: float,
+                   runs: bool = True) -> float | None:
     """The compact LP optimum of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
 
     Returns None when GLOP does not prove optimality within ``seconds``.
@@ -405,7 +424,7 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
-    compact = build_compact_model(solver, problem, required, mode, weights)
+    compact = build_compact_model(solver, problem, required, mode, weights, runs=runs)
     remaining = seconds - (time.monotonic() - started)
     if remaining <= 0.2:
         return None
@@ -420,33 +439,53 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
 def _add_compact_breaks(solver: pywraplp.Solver, candidates: list[Any],
                         shifts: list[pywraplp.Variable], interval: int,
                         busy: dict[int, list[pywraplp.Variable]]) -> None:
-    """Break starts per (shift type, break, interval): each worked shift takes each break of
-    its type once, inside its window; the break's intervals go to ``busy``."""
-    from collections import defaultdict
-
-    by_type: dict[str, list[tuple[Any, pywraplp.Variable]]] = defaultdict(list)
+    """Break starts per candidate shift, break rule and start interval: the agents working
+    a candidate take each break of its type once, inside that candidate's window (a
+    transportation of shifts to starts, so a window never lends its breaks to another
+    shift's); the break's intervals go to ``busy``."""
     for candidate, var in zip(candidates, shifts, strict=True):
-        by_type[candidate.shift_type.id].append((candidate, var))
-    for chosen in by_type.values():
-        for rule in chosen[0][0].shift_type.breaks:
-            enablers: dict[int, list[pywraplp.Variable]] = defaultdict(list)
-            for candidate, var in chosen:
-                first = (candidate.start + rule.earliest_start_after_minutes) // interval
-                last = (candidate.start + rule.latest_start_after_minutes) // interval
-                for t in range(first, last + 1):
-                    enablers[t].append(var)
+        for rule in candidate.shift_type.breaks:
             count = solver.RowConstraint(0.0, 0.0, "")
-            for _, var in chosen:
-                count.SetCoefficient(var, -1.0)
-            for t, shift_vars in enablers.items():
+            count.SetCoefficient(var, -1.0)
+            first = (candidate.start + rule.earliest_start_after_minutes) // interval
+            last = (candidate.start + rule.latest_start_after_minutes) // interval
+            for t in range(first, last + 1):
                 start = solver.NumVar(0.0, solver.infinity(), "")
                 count.SetCoefficient(start, 1.0)
-                window = solver.RowConstraint(-solver.infinity(), 0.0, "")
-                window.SetCoefficient(start, 1.0)
-                for var in shift_vars:
-                    window.SetCoefficient(var, -1.0)
                 for u in range(t, t + rule.duration_minutes // interval):
                     busy[u].append(start)
+
+
+def _add_compact_runs(solver: pywraplp.Solver, candidates: list[Any],
+                      shifts: list[pywraplp.Variable], interval: int,
+                      complaint: dict[int, list[pywraplp.Variable]],
+                      phone: dict[int, list[pywraplp.Variable]], cap: int,
+                      recovery_after: int) -> None:
+    """The stretch cap and recovery rule, summed over a class's agents on one date.
+
+    With ``cap`` K and ``recovery_after`` R (intervals, K >= R), one agent on complaint-heavy
+    calls in all of t .. t+R-1 is in a run that needs recovery and ends by t+K-1, so they
+    are off the phone once in t+R .. t+K: complaint intervals in t .. t+R-1 plus phone
+    intervals in t+R .. t+K are at most K, and at most the intervals of their shift in
+    t .. t+K. Summed over the agents of each candidate shift this bounds the class's
+    counts. With K < R no run needs recovery: complaint intervals in t .. t+K are at
+    most K.
+    """
+    first_part = recovery_after if cap >= recovery_after else cap + 1
+    for t in sorted(complaint):
+        row = solver.RowConstraint(-solver.infinity(), 0.0, "")
+        for u in range(t, t + first_part):
+            for var in complaint.get(u, []):
+                row.SetCoefficient(var, 1.0)
+        for u in range(t + first_part, t + cap + 1):
+            for var in phone.get(u, []):
+                row.SetCoefficient(var, 1.0)
+        for candidate, var in zip(candidates, shifts, strict=True):
+            first = candidate.start_interval(interval)
+            last = candidate.end_interval(interval)
+            overlap = max(0, min(last, t + cap + 1) - max(first, t))
+            if overlap:
+                row.SetCoefficient(var, -float(min(cap, overlap)))
 
 
 def _add_compact_days(solver: pywraplp.Solver, max_days: int, max_consecutive: int,

@@ -18,7 +18,11 @@ agent-date stays fixed:
   are the full objective's, less a constant;
 - it starts from the block's current roster as a complete hint, so a sub-solve never
   returns a worse roster; windows and agent groups (mixing skills and contracts) are
-  reshuffled every round.
+  reshuffled every round;
+- every other round (the first included) keeps the shifts fixed and places only breaks,
+  recovery and queues again, per date for the agents working it (``activity_blocks``):
+  a much smaller model, so CP-SAT gets further in the same time (measured on 200 x 7,
+  60 s: 12,915 understaffed agent-minutes against 14,460 with shift rounds only).
 
 The objective of the final roster is computed from the validator's figures and the
 bound is the compact LP bound of ``shiftcare.bound`` over the whole horizon.
@@ -40,9 +44,10 @@ from shiftcare.bound import compact_lp_bounds
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
+from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.hints import add_solution_hint
 from shiftcare.model.objective import objective_value
-from shiftcare.problem import Availability, Mode, Problem
+from shiftcare.problem import Availability, Mode, Problem, RosterEntry
 from shiftcare.shiftplan import planned_roster
 from shiftcare.solution import ActivityBlock, Shift, Solution, SolveInfo
 
@@ -84,6 +89,9 @@ class LargeOptions:
     plan_share: float = PLAN_SHARE
     """Share of the time limit for the integer shift plan (``shiftcare.shiftplan``); 0 =
     start from the greedy roster only."""
+    activity_rounds: bool = True
+    """Alternate rounds of ``activity_blocks`` (shifts fixed, from the first round on) with
+    rounds of ``round_blocks``; False = ``round_blocks`` only."""
 
 
 def is_large(problem: Problem) -> bool:
@@ -169,16 +177,20 @@ class Block:
 
     agents: tuple[int, ...]
     days: tuple[int, ...]
+    fixed_shifts: bool = False
+    """Only breaks, recovery and queues change; the block's shifts stay as they are."""
 
 
-def agent_groups(problem: Problem, per_group: int, rng: np.random.Generator) -> list[list[int]]:
-    """Agent indices split into groups of about ``per_group`` agents.
+def agent_groups(problem: Problem, per_group: int, rng: np.random.Generator,
+                 agents: Sequence[int] | None = None) -> list[list[int]]:
+    """Agent indices (all, or ``agents``) split into groups of about ``per_group`` agents.
 
     Agents are shuffled, sorted by (skills, shift types) and dealt round-robin, so every
     group mixes skills and contracts in about the problem's proportions.
     """
-    count = max(1, math.ceil(len(problem.agents) / max(1, per_group)))
-    order = [int(i) for i in rng.permutation(len(problem.agents))]
+    pool = list(range(len(problem.agents))) if agents is None else list(agents)
+    count = max(1, math.ceil(len(pool) / max(1, per_group)))
+    order = [pool[int(i)] for i in rng.permutation(len(pool))]
     order.sort(key=lambda i: (problem.agents[i].skills, problem.agents[i].shift_types))
     groups: list[list[int]] = [[] for _ in range(count)]
     for position, agent_index in enumerate(order):
@@ -202,6 +214,22 @@ def round_blocks(problem: Problem, block_agent_days: int, window_days: int,
         per_group = max(1, block_agent_days // len(days))
         blocks.extend(Block(tuple(group), days)
                       for group in agent_groups(problem, per_group, rng))
+    order = rng.permutation(len(blocks))
+    return [blocks[int(i)] for i in order]
+
+
+def activity_blocks(problem: Problem, rosters: dict[str, _AgentRoster], per_block: int,
+                    rng: np.random.Generator) -> list[Block]:
+    """One round of blocks with shifts fixed (only breaks, recovery and queues are placed
+    again), in random order: per date, the agents working it in groups of about
+    ``per_block`` (``agent_groups``)."""
+    blocks: list[Block] = []
+    for day in range(problem.days):
+        working = [i for i, agent in enumerate(problem.agents)
+                   if any(s.day == day for s in rosters[agent.id].shifts)]
+        if working:
+            blocks.extend(Block(tuple(group), (day,), fixed_shifts=True)
+                          for group in agent_groups(problem, per_block, rng, working))
     order = rng.permutation(len(blocks))
     return [blocks[int(i)] for i in order]
 
@@ -317,10 +345,14 @@ def _solve_block(problem: Problem, block: Block, rosters: dict[str, _AgentRoster
     but never past ``deadline`` (``time.monotonic()``; model building included)."""
     from shiftcare.solve import extract_roster, hinted_objective  # solve imports this module
 
-    sub = block_problem(problem, block, rosters)
-    built = build_model(sub, residual, mode)
-    _add_edge_rules(built, block, rosters)
-    add_solution_hint(built, _block_roster(problem, block, rosters))
+    current = _block_roster(problem, block, rosters)
+    if block.fixed_shifts:
+        built = build_model(_fixed_shift_problem(problem, block, current), residual, mode,
+                            policy=ShiftPolicy("fixed"))
+    else:
+        built = build_model(block_problem(problem, block, rosters), residual, mode)
+        _add_edge_rules(built, block, rosters)
+    add_solution_hint(built, current)
     hinted = hinted_objective(built)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, min(seconds,
@@ -338,6 +370,18 @@ def _solve_block(problem: Problem, block: Block, rosters: dict[str, _AgentRoster
               len(block.days), objective_value(built, hinted),
               objective_value(built, solver.objective_value))
     return _SubResult(Solution(shifts, blocks), variables)
+
+
+def _fixed_shift_problem(problem: Problem, block: Block, current: Solution) -> Problem:
+    """``problem`` for the block's agents with their current shifts as a fixed Roster (the
+    shifts are already valid, so contract rules, availability and History are left out)."""
+    ids = {problem.agents[i].id for i in block.agents}
+    roster = tuple(RosterEntry(s.agent_id, s.day, s.start, s.end, s.shift_type)
+                   for s in current.shifts)
+    return problem.replace(
+        agents=tuple(problem.agents[i] for i in block.agents), existing_roster=roster,
+        availability=(), history=tuple(h for h in problem.history if h.agent_id in ids),
+        settings=replace(problem.settings, weight_complaint_fairness=0.0))
 
 
 def _fast_objective(problem: Problem, rosters: dict[str, _AgentRoster],
@@ -374,7 +418,10 @@ def fix_and_optimise(problem: Problem, required: npt.NDArray[np.int64], mode: Mo
     largest = 0
     rounds = 0
     while deadline - time.monotonic() > MIN_SUBSOLVE_SECONDS:
-        blocks = round_blocks(problem, options.block_agent_days, options.window_days, rng)
+        if rounds % 2 == 0 and options.activity_rounds:
+            blocks = activity_blocks(problem, rosters, options.block_agent_days, rng)
+        else:
+            blocks = round_blocks(problem, options.block_agent_days, options.window_days, rng)
         improved = 0
         for position, block in enumerate(blocks):
             left = deadline - time.monotonic()
@@ -428,7 +475,8 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     """
     started = time.monotonic()
     greedy = greedy_roster(problem, required, mode)
-    bound = compact_lp_bounds(problem, required, mode, bound_seconds).objective
+    bound = compact_lp_bounds(problem, required, mode, bound_seconds,
+                              understaffing=False).objective
     roster, largest = greedy, 0
     if options is not None:
         deadline = started + options.time_limit_seconds - _closing_seconds(problem)

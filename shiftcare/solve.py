@@ -253,7 +253,8 @@ def independent_bound(built: BuiltModel, options: SolveOptions, seconds: float) 
     problem, required = built.problem, built.required
     bounds: list[float] = []
     if options.policy.keeping == "free":
-        compact = compact_lp_bounds(problem, required, options.mode, seconds / 2)
+        compact = compact_lp_bounds(problem, required, options.mode, seconds / 2,
+                                    understaffing=False)
         if compact.objective is not None:
             bounds.append((compact.objective - built.objective_offset_units)
                           * built.objective_scale)

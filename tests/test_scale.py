@@ -4,6 +4,7 @@ large-instance path of ``solve()``."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from shiftcare.problem import Problem
 from shiftcare.samples import build_generated
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
+from shiftcare.staffing import required_agents
 
 
 @pytest.fixture(scope="module")
@@ -182,9 +184,10 @@ def test_shift_plan_stays_within_classes_and_above_the_lp_bound(
                        if c == class_index and d == day) for day in range(problem.days)]
         assert max(per_day) <= len(group)
         assert sum(per_day) <= agent.max_days * len(group)
-    bound = compact_lp_bounds(problem, required, "stress-aware", 30.0).understaffed_minutes
+    bound = compact_lp_bounds(problem, required, "stress-aware", 30.0,
+                              runs=False).understaffed_minutes
     assert bound is not None
-    # integer counts and availability only restrict the compact LP
+    # integer counts and availability only restrict the compact LP it solves
     assert plan.understaffed_intervals * problem.interval_minutes >= (
         bound - problem.interval_minutes)
 
@@ -258,3 +261,106 @@ def test_best_start_takes_the_cheaper_valid_roster(
     monkeypatch.setattr(decompose, "PLAN_MAX_DAYS", problem.days - 1)
     assert decompose.best_start(problem, required, "stress-aware", greedy_start,
                                 3.0) is greedy_start
+
+
+@pytest.mark.parametrize(("stretch", "recovery_after", "recovery"),
+                         [(60, 45, 10), (60, 30, 20), (30, 45, 10), (90, 45, 15)])
+def test_compact_bound_with_stress_rules_stays_below_the_optimum(
+        stretch: int, recovery_after: int, recovery: int) -> None:
+    """One agent, one 4-hour shift, one complaint-heavy agent needed all shift: the stress
+    rules leave some intervals short. The bound must count some of them (without the
+    stretch-cap and recovery rows it would be 0: the daily cap allows all 16 intervals)
+    and never more than CP-SAT's proven optimum."""
+    from tests import tiny
+
+    problem = tiny.problem(
+        [tiny.agent("A1", max_complaint_stretch_minutes=stretch)],
+        [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
+        need={("main", tiny.at(8), tiny.at(12)): 1},
+        share={("main", tiny.at(8), tiny.at(12)): 1.0},
+        recovery_after_minutes=recovery_after, recovery_break_minutes=recovery,
+        max_complaint_minutes_per_day=240)
+    required = required_agents(problem)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
+    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
+    assert bound.understaffed_minutes is not None and bound.objective is not None
+    assert 0 < bound.understaffed_minutes <= short
+    assert bound.objective <= decompose.roster_objective(problem, optimum, required) + 1e-6
+    baseline = compact_lp_bounds(problem, required, "baseline", 10.0)
+    assert baseline.understaffed_minutes == 0
+
+
+def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
+    """Three agents (two may take complaints), 8-hour shifts with a break and a lunch, a
+    calm queue and a complaint-heavy one, understaffing the only cost: the bound on
+    understaffed minutes is at most CP-SAT's proven optimum."""
+    from tests import tiny
+    from tests.factories import DEFAULT_BREAKS
+
+    agents = [tiny.agent("A1", skills=("main", "complaints")),
+              tiny.agent("A2", skills=("main", "complaints")),
+              tiny.agent("A3")]
+    problem = tiny.problem(
+        agents, [tiny.shift_type(length_minutes=8 * 60, breaks=DEFAULT_BREAKS)],
+        need={("main", tiny.at(8), tiny.at(18)): 1, ("complaints", tiny.at(9), tiny.at(17)): 2},
+        share={("complaints", tiny.at(8), tiny.at(18)): 0.5}, queues=("main", "complaints"),
+        weight_overstaffing=0.0, weight_paid_hour=0.0, weight_complaint_fairness=0.0)
+    required = required_agents(problem)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=60, workers=2), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
+    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
+    assert bound.understaffed_minutes is not None
+    assert 0 < bound.understaffed_minutes <= short
+
+
+def test_stress_rows_raise_the_compact_bound(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    with_runs = compact_lp_bounds(problem, required, "stress-aware", 30.0)
+    without = compact_lp_bounds(problem, required, "stress-aware", 30.0, runs=False)
+    assert with_runs.objective is not None and without.objective is not None
+    assert with_runs.objective > without.objective
+
+
+def test_useful_shifts_cover_need_no_agent_was_planned_for(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    loads = shiftplan._loads(problem)
+    need = np.zeros_like(required, dtype=np.float64)
+    assert shiftplan.add_useful_shifts(problem, loads, need) == 0
+    per_day = 1440 // problem.interval_minutes
+    day = next(d for d in range(problem.days) if required[:, d * per_day:(d + 1) * per_day].sum())
+    need[:, day * per_day:(day + 1) * per_day] = required[:, day * per_day:(day + 1) * per_day]
+    added = shiftplan.add_useful_shifts(problem, loads, need)
+    assert added > 0
+    shifts = [c for load in loads for c in load.shifts]
+    assert len(shifts) == added and {c.day for c in shifts} == {day}
+    may_work = sum(1 for i in range(len(problem.agents))
+                   if any(not c.blockers for c in candidate_shifts(problem, i, day)))
+    assert added <= may_work
+    assert all(shiftplan.may_add(problem, shiftplan.AgentLoad(load.agent_index), c)
+               for load in loads for c in load.shifts)
+
+
+def test_activity_blocks_keep_every_shift_and_break_no_rule(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    start = greedy_roster(problem, required, "stress-aware")
+    rosters = decompose._split_roster(problem, start)
+    blocks = decompose.activity_blocks(problem, rosters, 15, np.random.default_rng(0))
+    cells = [(a, d) for block in blocks for a in block.agents for d in block.days]
+    worked = {(problem.agent_index(s.agent_id), s.day) for s in start.shifts}
+    assert sorted(cells) == sorted(worked) and all(b.fixed_shifts for b in blocks)
+    options = decompose.LargeOptions(8.0, workers=1, block_agent_days=15,
+                                     subsolve_seconds=0.5, plan_share=0.0)
+    roster, _ = decompose.fix_and_optimise(problem, required, "stress-aware", start,
+                                           replace(options, activity_rounds=True),
+                                           time.monotonic() + 4.0)
+    assert validate(problem, roster) == ()
+    assert sorted(roster.shifts, key=str) == sorted(start.shifts, key=str)
+    before = evaluate(problem, start, required).kpis["understaffed_agent_minutes"]
+    after = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    assert after < before
