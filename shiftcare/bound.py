@@ -16,8 +16,10 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -226,9 +228,9 @@ class CompactBound:
 def contract_classes(problem: Problem, mode: Mode) -> list[list[int]]:
     """Agents grouped by what the compact LP keeps: skills, shift types, contract, eligibility.
 
-    In stress-aware mode the stretch cap splits classes too. Availability and History are
-    left out of the compact LP (dropping rules only lowers an LP optimum), so they do
-    not split classes.
+    In stress-aware mode the stretch cap splits classes too. Availability and History
+    enter the compact LP only as per-class caps (``available_agents``), so they do not
+    split classes.
     """
     groups: dict[tuple[object, ...], list[int]] = {}
     for index, agent in enumerate(problem.agents):
@@ -251,8 +253,10 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     It keeps one shift per agent and date, max days, min/max hours, max consecutive
     days, every break once inside its shift's window, one activity per interval, skills,
     complaint eligibility, and in stress-aware mode the daily complaint cap and the
-    stretch cap with recovery summed over each class (``_add_compact_runs``); it drops
-    availability, History, rest, break spacing, preferences and fairness. Every
+    stretch cap with recovery summed over each class (``_add_compact_runs``), and
+    availability and History rest as caps per class (a candidate's count at most the
+    class's agents allowed to work it, ``available_agents``); it drops rest between the
+    horizon's own shifts, break spacing, preferences and fairness. Every
     roster maps to a feasible point with the same coverage and a cost no lower than
     the LP's, so both optima (understaffing alone, then the full weighted objective)
     are valid bounds. Each LP gets half of ``seconds``; with ``understaffing=False`` only
@@ -301,17 +305,36 @@ class CompactModel:
     classes: list[list[int]]
 
 
-def relaxed_shift_vars(solver: pywraplp.Solver, class_index: int, group: list[int], day: int,
-                       candidates: list[Any]) -> tuple[list[pywraplp.Variable], float]:
-    """Continuous counts of 0 .. class size per candidate (the LP relaxation)."""
-    size = float(len(group))
-    return [solver.NumVar(0.0, size, "") for _ in candidates], size
+def relaxed_shift_vars(problem: Problem, solver: pywraplp.Solver, class_index: int,
+                       group: list[int], day: int, candidates: list[Any],
+                       ) -> tuple[list[pywraplp.Variable], float]:
+    """Continuous counts per candidate (the LP relaxation): at most the class's agents
+    whose availability allows it; at most the agents who may work that date at work."""
+    available, present = available_agents(problem, group, day)
+    return ([solver.NumVar(0.0, float(available.get((c.shift_type.id, c.start), 0)), "")
+             for c in candidates], float(present))
+
+
+def available_agents(problem: Problem, group: list[int],
+                     day: int) -> tuple[dict[tuple[str, int], int], int]:
+    """Agents of the class whose availability (and History rest) allows each candidate
+    (type, start) on ``day``, and those who may work any shift that day."""
+    from shiftcare.model.options import candidate_shifts
+
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    present = 0
+    for agent_index in group:
+        unblocked = [c for c in candidate_shifts(problem, agent_index, day) if not c.blockers]
+        present += 1 if unblocked else 0
+        for candidate in unblocked:
+            counts[(candidate.shift_type.id, candidate.start)] += 1
+    return counts, present
 
 
 def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                         required: npt.NDArray[np.int64], mode: Mode,
                         weights: tuple[float, float, float],
-                        make_shift_vars: ShiftVarFactory = relaxed_shift_vars,
+                        make_shift_vars: ShiftVarFactory | None = None,
                         runs: bool = True) -> CompactModel:
     """The compact model of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
 
@@ -319,11 +342,11 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
     class work it; per break rule and start interval, how many are on that break; per
     queue and interval, how many are on the phone. See ``compact_lp_bounds`` for the rules
     it keeps and drops; ``runs=False`` leaves out the summed stretch-cap and recovery rows.
+    ``make_shift_vars`` defaults to ``relaxed_shift_vars``.
     """
-    from collections import defaultdict
-
     from shiftcare.model.options import candidate_shifts
 
+    make_vars = make_shift_vars or partial(relaxed_shift_vars, problem)
     under_w, phone_w, paid_w = weights
     infinity = solver.infinity()
     interval = problem.interval_minutes
@@ -343,7 +366,7 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                                         math.floor(agent.max_hours * 60 + 1e-6) * size, "")
         for day in range(problem.days):
             candidates = candidate_shifts(problem, group[0], day)
-            shifts, most_at_work = make_shift_vars(solver, class_index, group, day, candidates)
+            shifts, most_at_work = make_vars(solver, class_index, group, day, candidates)
             works_by_day.append(shifts)
             if not candidates:
                 continue

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -34,7 +33,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare import greedy
-from shiftcare.bound import build_compact_model
+from shiftcare.bound import available_agents, build_compact_model
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import Mode, Problem, Settings
 from shiftcare.solution import Solution
@@ -92,23 +91,9 @@ def available_shift_vars(problem: Problem, solver: pywraplp.Solver, class_index:
                          ) -> tuple[list[pywraplp.Variable], float]:
     """Whole counts per candidate, at most the class's agents whose availability allows it;
     at most the agents who may work that date at work."""
-    available, present = _available_agents(problem, group, day)
+    available, present = available_agents(problem, group, day)
     return ([solver.IntVar(0.0, float(available.get((c.shift_type.id, c.start), 0)), "")
              for c in candidates], float(present))
-
-
-def _available_agents(problem: Problem, group: list[int],
-                      day: int) -> tuple[dict[tuple[str, int], int], int]:
-    """Agents of the class whose availability allows each candidate (type, start) on
-    ``day``, and those who may work any shift that day."""
-    counts: dict[tuple[str, int], int] = defaultdict(int)
-    present = 0
-    for agent_index in group:
-        unblocked = [c for c in candidate_shifts(problem, agent_index, day) if not c.blockers]
-        present += 1 if unblocked else 0
-        for candidate in unblocked:
-            counts[(candidate.shift_type.id, candidate.start)] += 1
-    return counts, present
 
 
 @dataclass

@@ -17,7 +17,7 @@ from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
-from shiftcare.problem import Problem
+from shiftcare.problem import Availability, Problem
 from shiftcare.samples import build_generated
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
@@ -364,3 +364,18 @@ def test_activity_blocks_keep_every_shift_and_break_no_rule(
     before = evaluate(problem, start, required).kpis["understaffed_agent_minutes"]
     after = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
     assert after < before
+
+
+def test_compact_bound_counts_agents_off_by_availability() -> None:
+    """Two agents, one of them off: the bound knows only one can work."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")],
+                           need={("main", tiny.at(8), tiny.at(12)): 2})
+    problem = problem.replace(availability=(Availability("A2", 0, "off"),))
+    required = required_agents(problem)
+    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
+    assert bound.understaffed_minutes == short == 4 * 60
