@@ -327,7 +327,7 @@ def _assign_queues(problem: Problem, planned: list[_Planned],
         if t >= horizon:
             continue
         taken: set[int] = set()
-        queues = sorted(range(len(problem.queues)), key=lambda q: not heavy[q, t])
+        queues = _queue_order(problem, planned, present, required, heavy, t)
         for q in queues:
             chosen_agents = _pick_agents(problem, planned, states, present, taken, q,
                                          int(required[q, t]), bool(heavy[q, t]), stress, t)
@@ -342,6 +342,21 @@ def _assign_queues(problem: Problem, planned: list[_Planned],
         for i in present:
             if i not in taken:
                 _off_phone(states[i], settings)
+
+
+def _queue_order(problem: Problem, planned: list[_Planned], present: list[int],
+                 required: npt.NDArray[np.int64], heavy: npt.NDArray[np.bool_],
+                 t: int) -> list[int]:
+    """Queues in the order the queue pass staffs them in interval ``t``: complaint-heavy
+    first, then the fewest skilled agents present per required agent (a queue few agents
+    can take goes before one everyone can take)."""
+    def scarcity(q: int) -> tuple[bool, float]:
+        queue_id = problem.queues[q].id
+        skilled = sum(1 for i in present
+                      if queue_id in problem.agents[planned[i].agent_index].skills)
+        return (not heavy[q, t], skilled / max(1, int(required[q, t])))
+
+    return sorted(range(len(problem.queues)), key=scarcity)
 
 
 def _label_at(plan: _Planned, t: int, interval: int) -> tuple[ActivityKind, str, bool]:
@@ -394,8 +409,9 @@ def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunSta
         if stress and state.owed_rest > 0:
             continue
         offset = t - planned[i].candidate.start_interval(settings.interval_minutes)
-        if heavy and stress and not _may_take_complaint(agent, state, settings,
-                                                        state.off_ahead[offset + 1]):
+        tier = (_complaint_tier(agent, state, settings, state.off_ahead[offset + 1])
+                 if heavy and stress else 0)
+        if tier is None:
             continue
         if not heavy and stress and state.run >= recovery_after:
             continue
@@ -403,7 +419,7 @@ def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunSta
         if heavy and stress:
             cap_left = settings.max_complaint_intervals_per_day - state.complaint_today
             shift_left = max(1, len(planned[i].labels) - offset)
-            key: tuple[float, ...] = (0 if state.run >= recovery_after else 1,
+            key: tuple[float, ...] = (tier, 0 if state.run >= recovery_after else 1,
                                       -cap_left / shift_left, state.run, -skills)
         elif heavy:
             key = (state.run, state.complaint_today, -skills)
@@ -423,19 +439,28 @@ def _off_phone_ahead(plan: _Planned) -> list[int]:
     return ahead
 
 
-def _may_take_complaint(agent: Agent, state: _RunState, settings: Settings,
-                        until_break: int) -> bool:
-    """Another complaint interval keeps within the daily cap and either keeps the run short
-    of needing recovery, or lets it run on to the next break or shift end (``until_break``
-    intervals after this one) within the stretch cap: a break there is its recovery."""
+def _complaint_tier(agent: Agent, state: _RunState, settings: Settings,
+                    until_break: int) -> int | None:
+    """Whether the agent may take another complaint-heavy interval, and at what price.
+
+    None: not eligible, the stretch cap or the daily cap forbids it. 0: free, the run
+    stays short of needing recovery, or can run on to the next break or shift end
+    (``until_break`` intervals after this one; the break is its recovery), or already
+    needs its recovery. 1: the run would newly need a recovery, an interval off the
+    phone later (taken only when the free agents are not enough).
+    """
     if not agent.complaint_eligible:
-        return False
+        return None
+    if state.complaint_today + 1 > settings.max_complaint_intervals_per_day:
+        return None
     cap = agent.max_complaint_stretch_minutes // settings.interval_minutes
-    longest_safe = min(cap, settings.recovery_after_intervals - 1) if cap >= 1 else 0
-    runs_to_break = state.run + 1 + until_break <= cap
-    if state.run + 1 > max(longest_safe, 0) and not runs_to_break:
-        return False
-    return state.complaint_today + 1 <= settings.max_complaint_intervals_per_day
+    if state.run + 1 > cap:
+        return None
+    recovery_after = settings.recovery_after_intervals
+    if (state.run + 1 < recovery_after or state.run >= recovery_after
+            or state.run + 1 + until_break <= cap):
+        return 0
+    return 1
 
 
 def _to_solution(problem: Problem, planned: list[_Planned], mode: Mode) -> Solution:

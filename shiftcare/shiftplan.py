@@ -1,9 +1,10 @@
 """A starting roster from the compact class model: plan shift counts, then name agents.
 
 The greedy roster picks shifts one at a time and stops far above the compact LP bound
-(``shiftcare.bound``). This module solves the compact class model of ``bound`` with
-*integer* shift counts (a MIP: per contract class, date and candidate shift the number
-of agents working it; breaks and phone time stay fractional), then:
+(``shiftcare.bound``). This module solves the compact class LP of ``bound`` (per contract
+class, date and candidate shift the number of agents working it, with breaks, phone
+time, the daily complaint cap, the stretch cap and recovery summed per class), rounds
+its shift counts per class and date (``plan_shift_counts``), then:
 
 1. ``assign_agents``: date by date, earliest start first, each planned shift goes to a
    named agent of its class (else an agent with the same shift type and at least its
@@ -23,77 +24,77 @@ of agents working it; breaks and phone time stay fractional), then:
 
 from __future__ import annotations
 
+import heapq
 import logging
+import math
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare import greedy
-from shiftcare.bound import available_agents, build_compact_model
+from shiftcare.bound import build_compact_model
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import Mode, Problem, Settings
 from shiftcare.solution import Solution
 
 log = logging.getLogger("shiftcare")
 
-MIP_GAP = 0.02
-"""SCIP stops at this relative gap (on 200 x 7 it is rarely reached: the time limit ends
-the search)."""
 PlanKey = tuple[int, int, str, int]
 """(class index, date, shift type id, start minute): one planned shift kind."""
 
 
 @dataclass(frozen=True)
 class ShiftPlan:
-    """Integer shift counts per class, date and candidate, and the MIP's own figures."""
+    """Integer shift counts per class, date and candidate, and the LP's own figure."""
 
     classes: list[list[int]]
     counts: dict[PlanKey, int]
     understaffed_intervals: float
-    """The plan's understaffed agent-intervals as the MIP counts them (fractional phone)."""
+    """Understaffed agent-intervals of the LP before rounding (a lower bound)."""
 
 
 def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                      seconds: float) -> ShiftPlan | None:
-    """The compact class model with integer shift counts, solved by SCIP within ``seconds``.
-
-    Weights: understaffing and overstaffing per agent-interval and paid minutes, as in
-    ``bound.compact_lp_bounds``. None when no integer plan is found in time.
-    """
-    solver = pywraplp.Solver.CreateSolver("SCIP")
+                    seconds: float) -> ShiftPlan | None:
+    """The compact LP (``bound``, stretch-cap and recovery rows included) solved by GLOP,
+    its shift counts rounded per class and date: the class-date total rounded, the
+    candidates' whole parts kept and the rest given to the largest fractional parts.
+    None when GLOP does not solve the LP within ``seconds``."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
     settings = problem.settings
     weights = (settings.weight_understaffing + settings.weight_overstaffing,
                settings.weight_overstaffing, settings.weight_paid_hour / 60)
-    # Without the stretch-cap and recovery rows: with them SCIP found no useful plan in 8 s
-    # on 200 x 7 and a roster no better than this one's in 16 s (measured).
-    compact = build_compact_model(solver, problem, required, mode, weights,
-                                  partial(available_shift_vars, problem), runs=False)
+    compact = build_compact_model(solver, problem, required, mode, weights)
     solver.SetTimeLimit(max(1, int(1000 * seconds)))
-    solver.SetSolverSpecificParametersAsString(f"limits/gap = {MIP_GAP}\n")
-    status = solver.Solve()
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        log.info("shift plan: no integer plan in %.1f s", seconds)
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        log.info("shift plan: the LP was not solved in %.1f s", seconds)
         return None
-    counts = {key: round(var.solution_value()) for key, var in compact.shift_vars.items()
-              if round(var.solution_value()) > 0}
+    by_class_date: dict[tuple[int, int], list[tuple[PlanKey, float]]] = defaultdict(list)
+    for key, var in compact.shift_vars.items():
+        by_class_date[(key[0], key[1])].append((key, var.solution_value()))
+    counts: dict[PlanKey, int] = {}
+    for values in by_class_date.values():
+        counts.update(_round_largest_remainder(values))
     understaffed = float(sum(u.solution_value() for u in compact.unders))
-    return ShiftPlan(compact.classes, counts, understaffed)
+    return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0}, understaffed)
 
 
-def available_shift_vars(problem: Problem, solver: pywraplp.Solver, class_index: int,
-                         group: list[int], day: int, candidates: list[Candidate],
-                         ) -> tuple[list[pywraplp.Variable], float]:
-    """Whole counts per candidate, at most the class's agents whose availability allows it;
-    at most the agents who may work that date at work."""
-    available, present = available_agents(problem, group, day)
-    return ([solver.IntVar(0.0, float(available.get((c.shift_type.id, c.start), 0)), "")
-             for c in candidates], float(present))
+def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:
+    """Whole counts summing to the rounded total of ``values``: each value's whole part,
+    plus one for the largest fractional parts until the total is reached."""
+    tolerance = 1e-6
+    counts = {key: math.floor(value + tolerance) for key, value in values}
+    missing = round(sum(value for _, value in values)) - sum(counts.values())
+    by_fraction = sorted(values, key=lambda kv: kv[1] - math.floor(kv[1] + tolerance),
+                         reverse=True)
+    for key, _ in by_fraction[:max(0, missing)]:
+        counts[key] += 1
+    return counts
 
 
 @dataclass
@@ -292,35 +293,58 @@ def add_useful_shifts(problem: Problem, loads: list[AgentLoad],
     (agent, candidate) covering the most remaining ``need`` (agents per queue and interval,
     in the agent's skills) whose understaffing saved outweighs its paid hours. Planned
     shifts that found no agent (``assign_agents``) leave such need behind. Returns the
-    number of shifts added."""
-    settings = problem.settings
+    number of shifts added.
+
+    Lazy greedy: a shift's gain only falls as need is covered and an agent's options only
+    shrink as shifts are added, so each (agent, date)'s last best gain is an upper bound;
+    the top entry is re-evaluated and taken when it still beats the next one.
+    """
     interval = problem.interval_minutes
-    horizon = need.shape[1]
     remaining = np.clip(need, 0, None)
     skilled = [np.array([q.id in agent.skills for q in problem.queues])
                for agent in problem.agents]
+    heap: list[tuple[float, int, int]] = []
+    for load in loads:
+        for day in range(problem.days):
+            gain, _ = _best_useful(problem, load, day, remaining, skilled[load.agent_index])
+            if gain > 0:
+                heap.append((-gain, load.agent_index, day))
+    heapq.heapify(heap)
     added = 0
-    while True:
-        best: tuple[float, AgentLoad, Candidate] | None = None
-        for load in loads:
-            mask = skilled[load.agent_index]
-            if not mask.any():
-                continue
-            covered = np.minimum(remaining[mask].max(axis=0), 1.0)
-            for day in range(problem.days):
-                for candidate in candidate_shifts(problem, load.agent_index, day):
-                    if not may_add(problem, load, candidate):
-                        continue
-                    gain = _useful_gain(candidate, covered, interval, horizon, settings)
-                    if gain > 0 and (best is None or gain > best[0]):
-                        best = (gain, load, candidate)
-        if best is None:
-            return added
-        _, load, candidate = best
+    while heap:
+        _, agent_index, day = heapq.heappop(heap)
+        load = loads[agent_index]
+        gain, candidate = _best_useful(problem, load, day, remaining, skilled[agent_index])
+        if candidate is None or gain <= 0:
+            continue
+        if heap and gain < -heap[0][0]:
+            heapq.heappush(heap, (-gain, agent_index, day))
+            continue
         load.shifts.append(candidate)
         load.shifts.sort(key=lambda c: c.start)
-        _take_need(remaining, skilled[load.agent_index], candidate, interval)
+        _take_need(remaining, skilled[agent_index], candidate, interval)
         added += 1
+    return added
+
+
+def _best_useful(problem: Problem, load: AgentLoad, day: int,
+                 remaining: npt.NDArray[np.float64],
+                 mask: npt.NDArray[np.bool_]) -> tuple[float, Candidate | None]:
+    """The agent's candidate on ``day`` that saves the most (``_useful_gain``) and that
+    their rules allow (``may_add``), with its gain; (0, None) when none does."""
+    if not mask.any() or load.works_on(day):
+        return 0.0, None
+    interval = problem.interval_minutes
+    covered = np.minimum(remaining[mask].max(axis=0), 1.0)
+    best: tuple[float, Candidate | None] = (0.0, None)
+    for candidate in candidate_shifts(problem, load.agent_index, day):
+        if not may_add(problem, load, candidate):
+            continue
+        gain = _useful_gain(candidate, covered, interval, remaining.shape[1],
+                            problem.settings)
+        if gain > best[0]:
+            best = (gain, candidate)
+    return best
 
 
 def _useful_gain(candidate: Candidate, covered: npt.NDArray[np.float64], interval: int,
@@ -417,7 +441,7 @@ def _best_break_starts(problem: Problem, item: greedy._Planned,
 
 def planned_roster(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                    seconds: float) -> Solution | None:
-    """A complete roster from the integer shift plan (see the module docstring), or None
+    """A complete roster from the shift plan (see the module docstring), or None
     when no plan is found within ``seconds``."""
     started = time.monotonic()
     plan = plan_shift_counts(problem, required, mode, seconds)
