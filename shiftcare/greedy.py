@@ -6,10 +6,11 @@ roster on its own and a complete hint for CP-SAT. Three greedy passes:
 1. shifts: day by day, repeatedly give the (agent, candidate) that covers the most
    remaining need (agents on the phone still required), within each agent's contract;
 2. breaks: each break at the allowed start whose intervals have the least need;
-3. queues: per interval, complaint-heavy queues first, to agents whose run, daily
-   complaint minutes and pending recovery allow it; a run is kept short of needing a
-   recovery unless it can run on to the agent's next break or shift end, and the daily
-   complaint cap is spread over the shift.
+3. queues: per interval, complaint-heavy queues first, then the queues the fewest
+   present agents can take, to agents whose run, daily complaint minutes and pending
+   recovery allow it; a run is kept short of needing a recovery unless it can run on
+   to the agent's next break or shift end, or the free agents are not enough, and the
+   daily complaint cap is spread over the shift.
 """
 
 from __future__ import annotations
@@ -386,9 +387,9 @@ def _pick_agents(problem: Problem, planned: list[_Planned], states: list[_RunSta
     In stress-aware mode complaint-heavy intervals go first to agents whose run already
     needs a recovery (stopping now would cost one), then to those with the most daily
     complaint minutes left per interval left in their shift (so the daily cap is not
-    spent by noon), then
-    to the shortest runs (baseline: shortest runs, fewest complaint minutes). Calm queues
-    go first to agents ending a run.
+    spent by noon), then to the shortest runs; agents whose run would newly need a
+    recovery come last (``_complaint_tier``). Baseline: shortest runs, fewest complaint
+    minutes. Calm queues go first to agents ending a run, then the fewest skills.
 
     Taking one agent changes only that agent's state, so ranking once and taking the
     first ``count`` equals picking the best agent ``count`` times.
