@@ -250,15 +250,20 @@ def _commit_shift(problem: Problem, state: _AgentState, agent_index: int,
     first = candidate.start_interval(interval)
     last = candidate.end_interval(interval)
     skilled = [i for i, q in enumerate(problem.queues) if q.id in state.agent.skills]
-    shift_type = candidate.shift_type
-    on_phone_share = 1 - sum(b.duration_minutes for b in shift_type.breaks) / max(
-        1, shift_type.length_minutes)
+    lower_need(need, skilled, first, last, candidate.shift_type.on_phone_share)
+    labels: list[tuple[ActivityKind, str, bool]] = [("recovery", "", True)] * (last - first)
+    return _Planned(agent_index, candidate, list(labels))
+
+
+def lower_need(need: npt.NDArray[np.float64], skilled: list[int], first: int, last: int,
+               share: float) -> None:
+    """Lower ``need`` (agents per queue and interval) by ``share`` (an agent's on-phone
+    share) in intervals ``first`` .. ``last - 1``, each on the skilled queue with the most
+    need, where some is left."""
     for t in range(first, min(last, need.shape[1])):
         queue = max(skilled, key=lambda q: need[q, t], default=None)
         if queue is not None and need[queue, t] > 0:
-            need[queue, t] -= on_phone_share
-    labels: list[tuple[ActivityKind, str, bool]] = [("recovery", "", True)] * (last - first)
-    return _Planned(agent_index, candidate, list(labels))
+            need[queue, t] -= share
 
 
 def allowed_break_starts(problem: Problem, rule: BreakRule,

@@ -139,6 +139,11 @@ class ShiftType:
         """Paid minutes of one shift: its length less its unpaid breaks."""
         return self.length_minutes - sum(b.duration_minutes for b in self.breaks if not b.paid)
 
+    @property
+    def on_phone_share(self) -> float:
+        """Share of the shift's length outside its breaks (0..1)."""
+        return 1 - sum(b.duration_minutes for b in self.breaks) / max(1, self.length_minutes)
+
 
 @dataclass(frozen=True)
 class Agent:

@@ -322,7 +322,9 @@ def add_useful_shifts(problem: Problem, loads: list[AgentLoad],
             continue
         load.shifts.append(candidate)
         load.shifts.sort(key=lambda c: c.start)
-        _take_need(remaining, skilled[agent_index], candidate, interval)
+        greedy.lower_need(remaining, np.flatnonzero(skilled[agent_index]).tolist(),
+                          candidate.start_interval(interval), candidate.end_interval(interval),
+                          candidate.shift_type.on_phone_share)
         added += 1
     return added
 
@@ -335,7 +337,7 @@ def _best_useful(problem: Problem, load: AgentLoad, day: int,
     if not mask.any() or load.works_on(day):
         return 0.0, None
     interval = problem.interval_minutes
-    covered = np.minimum(remaining[mask].max(axis=0), 1.0)
+    covered = np.clip(remaining[mask].max(axis=0), 0.0, 1.0)
     best: tuple[float, Candidate | None] = (0.0, None)
     for candidate in candidate_shifts(problem, load.agent_index, day):
         if not may_add(problem, load, candidate):
@@ -352,26 +354,11 @@ def _useful_gain(candidate: Candidate, covered: npt.NDArray[np.float64], interva
     """Understaffing cost a shift saves (its on-phone share of the need it spans) minus its
     paid-hour cost, in objective units."""
     shift_type = candidate.shift_type
-    share = 1 - sum(b.duration_minutes for b in shift_type.breaks) / max(
-        1, shift_type.length_minutes)
+    share = shift_type.on_phone_share
     first = candidate.start_interval(interval)
     last = min(candidate.end_interval(interval), horizon)
     saved = share * float(covered[first:last].sum()) * settings.weight_understaffing
     return saved - shift_type.paid_minutes / 60 * settings.weight_paid_hour
-
-
-def _take_need(remaining: npt.NDArray[np.float64], mask: npt.NDArray[np.bool_],
-               candidate: Candidate, interval: int) -> None:
-    """Lower ``remaining`` by the shift's on-phone share on its most needed skilled queue
-    per interval."""
-    shift_type = candidate.shift_type
-    share = 1 - sum(b.duration_minutes for b in shift_type.breaks) / max(
-        1, shift_type.length_minutes)
-    queues = np.flatnonzero(mask)
-    for t in range(candidate.start_interval(interval),
-                   min(candidate.end_interval(interval), remaining.shape[1])):
-        q = queues[int(np.argmax(remaining[queues, t]))]
-        remaining[q, t] = max(0.0, remaining[q, t] - share)
 
 
 # --------------------------------------------------------------------------- breaks
