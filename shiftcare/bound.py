@@ -265,27 +265,46 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     """
     started = time.monotonic()
     under_weights = (1.0, 0.0, 0.0)
-    settings = problem.settings
-    scale = 60
-    full_weights = (
-        round((settings.weight_understaffing + settings.weight_overstaffing) * scale) / scale,
-        round(settings.weight_overstaffing * scale) / scale,
-        round(settings.weight_paid_hour / 60 * scale) / scale,
-    )
     under = (_solve_compact(problem, required, mode, under_weights, seconds / 2, runs)
              if understaffing else None)
     under_minutes = None if under is None else float(
         math.ceil(max(0.0, under) - 1e-6) * problem.interval_minutes)
     left = seconds - (time.monotonic() - started)
-    full = (_solve_compact(problem, required, mode, full_weights, left, runs)
+    full = (_solve_compact(problem, required, mode, full_objective_weights(problem.settings),
+                           left, runs)
             if left > 0.5 else None)
-    objective = None if full is None else (
-        full - settings.weight_overstaffing * float(required.sum()))
+    objective = None if full is None else objective_bound(problem.settings, required, full)
     log.info("compact LP bounds: objective %s, understaffed %s agent-min in %.1f s",
              "n/a" if objective is None else f"{objective:,.1f}",
              "n/a" if under_minutes is None else f"{under_minutes:,.0f}",
              time.monotonic() - started)
     return CompactBound(objective, under_minutes)
+
+
+def full_objective_weights(settings: Settings) -> tuple[float, float, float]:
+    """The compact model's weights (per understaffed agent-interval, per agent-interval on
+    the phone, per paid minute) for the full objective, on CP-SAT's 1/60 grid. Each
+    agent-interval on the phone saves one of overstaffing or understaffing, so
+    understaffing weighs ``understaffing + overstaffing`` and the phone ``overstaffing``,
+    and ``objective_bound`` takes the constant ``overstaffing x required`` off."""
+    scale = 60
+    return (
+        round((settings.weight_understaffing + settings.weight_overstaffing) * scale) / scale,
+        round(settings.weight_overstaffing * scale) / scale,
+        round(settings.weight_paid_hour / 60 * scale) / scale,
+    )
+
+
+def objective_bound(settings: Settings, required: npt.NDArray[np.int64],
+                    lp_value: float) -> float:
+    """A lower bound on the objective (workbook units) from the compact LP's optimum with
+    ``full_objective_weights`` (already lowered by ``below_optimum``)."""
+    return lp_value - settings.weight_overstaffing * float(required.sum())
+
+
+def below_optimum(value: float) -> float:
+    """An LP optimum lowered by GLOP's floating-point tolerance, so it stays a valid bound."""
+    return value - (1e-7 * abs(value) + 1e-4)
 
 
 ShiftVarFactory = Callable[[pywraplp.Solver, int, list[int], int, list[Any]],
@@ -455,8 +474,7 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         log.info("compact LP: not solved to optimality in %.1f s", seconds)
         return None
-    value = float(compact.objective.Value())
-    return value - (1e-7 * abs(value) + 1e-4)  # floating-point tolerance: stay a valid bound
+    return below_optimum(float(compact.objective.Value()))
 
 
 def _add_compact_breaks(solver: pywraplp.Solver, candidates: list[Any],

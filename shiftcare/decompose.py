@@ -48,7 +48,7 @@ from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.hints import add_solution_hint
 from shiftcare.model.objective import objective_value
 from shiftcare.problem import Availability, Mode, Problem, RosterEntry
-from shiftcare.shiftplan import planned_roster
+from shiftcare.shiftplan import ShiftPlan, plan_shift_counts, roster_from_plan
 from shiftcare.solution import ActivityBlock, Shift, Solution, SolveInfo
 
 log = logging.getLogger("shiftcare")
@@ -471,7 +471,8 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 progress: ProgressFn | None = None) -> Solution:
     """The best start (``best_start``: greedy or shift-plan roster) improved by
     ``fix_and_optimise`` within the time limit, its objective and the compact LP lower
-    bound over the whole horizon (FEASIBLE).
+    bound over the whole horizon (FEASIBLE). The shift plan's LP is that bound's LP, so
+    with a plan it is solved once.
 
     Without ``options`` only the greedy roster is returned (no CP-SAT). The roster is
     checked with the validator; should fix-and-optimise ever produce one that breaks a
@@ -479,13 +480,16 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     """
     started = time.monotonic()
     greedy = greedy_roster(problem, required, mode)
-    bound = compact_lp_bounds(problem, required, mode, bound_seconds,
-                              understaffing=False).objective
+    plan = None
+    if options is not None and options.plan_share > 0:
+        plan = plan_shift_counts(problem, required, mode,
+                                 options.plan_share * options.time_limit_seconds)
+    bound = plan.objective_bound if plan is not None else compact_lp_bounds(
+        problem, required, mode, bound_seconds, understaffing=False).objective
     roster, largest = greedy, ModelSize()
     if options is not None:
         deadline = started + options.time_limit_seconds - _closing_seconds(problem)
-        start = best_start(problem, required, mode, greedy,
-                           options.plan_share * options.time_limit_seconds)
+        start = best_start(problem, required, mode, greedy, plan)
 
         def report(objective: float) -> None:
             if progress is not None:
@@ -507,15 +511,13 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-               greedy: Solution, seconds: float) -> Solution:
-    """The roster of the shift plan (``shiftplan.planned_roster``, LP within ``seconds``)
-    when it breaks no rule and costs less than ``greedy`` (coverage, paid hours and
-    preferences), else ``greedy``."""
-    if seconds <= 0:
+               greedy: Solution, plan: ShiftPlan | None) -> Solution:
+    """The roster of the shift plan (``shiftplan.roster_from_plan``) when it breaks no rule
+    and costs less than ``greedy`` (coverage, paid hours and preferences), else
+    ``greedy`` (also without a plan)."""
+    if plan is None:
         return greedy
-    planned = planned_roster(problem, required, mode, seconds)
-    if planned is None:
-        return greedy
+    planned = roster_from_plan(problem, required, mode, plan)
     if any(not v.stress or mode == "stress-aware" for v in validate(problem, planned)):
         log.warning("the shift-plan roster breaks a rule; starting from the greedy roster")
         return greedy

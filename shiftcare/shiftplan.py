@@ -36,7 +36,12 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare import greedy
-from shiftcare.bound import build_compact_model
+from shiftcare.bound import (
+    below_optimum,
+    build_compact_model,
+    full_objective_weights,
+    objective_bound,
+)
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import Mode, Problem, Settings
 from shiftcare.solution import Solution
@@ -54,7 +59,10 @@ class ShiftPlan:
     classes: list[list[int]]
     counts: dict[PlanKey, int]
     understaffed_intervals: float
-    """Understaffed agent-intervals of the LP before rounding (a lower bound)."""
+    """Understaffed agent-intervals of the LP before rounding."""
+    objective_bound: float
+    """The LP's optimum as a lower bound on the objective (workbook units): the plan's LP
+    is ``bound.compact_lp_bounds``'s full-objective LP."""
 
 
 def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -63,13 +71,12 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     its shift counts rounded per class and date: the class-date total rounded, the
     candidates' whole parts kept and the rest given to the largest fractional parts.
     None when GLOP does not solve the LP within ``seconds``."""
+    started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
-    settings = problem.settings
-    weights = (settings.weight_understaffing + settings.weight_overstaffing,
-               settings.weight_overstaffing, settings.weight_paid_hour / 60)
-    compact = build_compact_model(solver, problem, required, mode, weights)
+    compact = build_compact_model(solver, problem, required, mode,
+                                  full_objective_weights(problem.settings))
     solver.SetTimeLimit(max(1, int(1000 * seconds)))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         log.info("shift plan: the LP was not solved in %.1f s", seconds)
@@ -81,7 +88,12 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     for values in by_class_date.values():
         counts.update(_round_largest_remainder(values))
     understaffed = float(sum(u.solution_value() for u in compact.unders))
-    return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0}, understaffed)
+    bound = objective_bound(problem.settings, required,
+                            below_optimum(float(compact.objective.Value())))
+    log.info("shift plan: LP understaffing %.0f agent-intervals, bound %.1f, in %.1f s",
+             understaffed, bound, time.monotonic() - started)
+    return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0},
+                     understaffed, bound)
 
 
 def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:
@@ -426,20 +438,6 @@ def _best_break_starts(problem: Problem, item: greedy._Planned,
 # --------------------------------------------------------------------------- the roster
 
 
-def planned_roster(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                   seconds: float) -> Solution | None:
-    """A complete roster from the shift plan (see the module docstring), or None
-    when no plan is found within ``seconds``."""
-    started = time.monotonic()
-    plan = plan_shift_counts(problem, required, mode, seconds)
-    if plan is None:
-        return None
-    roster = roster_from_plan(problem, required, mode, plan)
-    log.info("shift plan: %d shifts, plan understaffing %.0f agent-intervals, in %.1f s",
-             len(roster.shifts), plan.understaffed_intervals, time.monotonic() - started)
-    return roster
-
-
 def roster_from_plan(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                      plan: ShiftPlan) -> Solution:
     """Named agents for ``plan`` (``assign_agents``, ``add_missing_hours``,
@@ -459,8 +457,8 @@ def roster_from_plan(problem: Problem, required: npt.NDArray[np.int64], mode: Mo
     _commit_new_shifts(problem, loads, states, planned, need)
     place_breaks_balanced(problem, planned, required)
     greedy._assign_queues(problem, planned, required, mode)
-    if extra:
-        log.info("shift plan: %d shifts added (min hours, need left uncovered)", extra)
+    log.info("shift plan: %d shifts, %d added for min hours and need left uncovered",
+             len(planned), extra)
     return greedy._to_solution(problem, planned, mode)
 
 

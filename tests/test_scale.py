@@ -253,11 +253,10 @@ def test_balanced_breaks_do_not_pile_up(
 
 
 def test_best_start_takes_the_cheaper_valid_roster(
-        generated: tuple[Problem, npt.NDArray[np.int64]],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        generated: tuple[Problem, npt.NDArray[np.int64]], plan: shiftplan.ShiftPlan) -> None:
     problem, required = generated
     greedy_start = greedy_roster(problem, required, "stress-aware")
-    start = decompose.best_start(problem, required, "stress-aware", greedy_start, 3.0)
+    start = decompose.best_start(problem, required, "stress-aware", greedy_start, plan)
     assert validate(problem, start) == ()
     def cost(roster: Solution) -> float:
         return decompose._fast_objective(problem, decompose._split_roster(problem, roster),
@@ -265,10 +264,15 @@ def test_best_start_takes_the_cheaper_valid_roster(
 
     assert cost(start) <= cost(greedy_start)
     assert decompose.best_start(problem, required, "stress-aware", greedy_start,
-                                0.0) is greedy_start
-    monkeypatch.setattr(shiftplan, "plan_shift_counts", lambda *args: None)
-    assert decompose.best_start(problem, required, "stress-aware", greedy_start,
-                                3.0) is greedy_start
+                                None) is greedy_start
+
+
+def test_shift_plan_bound_is_the_compact_lp_bound(
+        generated: tuple[Problem, npt.NDArray[np.int64]], plan: shiftplan.ShiftPlan) -> None:
+    problem, required = generated
+    bound = compact_lp_bounds(problem, required, "stress-aware", 30.0, understaffing=False)
+    assert bound.objective is not None
+    assert plan.objective_bound == pytest.approx(bound.objective, rel=1e-6)
 
 
 @pytest.mark.parametrize(("stretch", "recovery_after", "recovery"),
