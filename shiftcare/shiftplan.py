@@ -54,7 +54,7 @@ PlanKey = tuple[int, int, str, int]
 
 @dataclass(frozen=True)
 class ShiftPlan:
-    """Integer shift counts per class, date and candidate, and the LP's own figure."""
+    """Integer shift counts per class, date and candidate, and the LP's own figures."""
 
     classes: list[list[int]]
     counts: dict[PlanKey, int]
