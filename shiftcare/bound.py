@@ -69,25 +69,6 @@ def aggregated_lp_bound(problem: Problem, required: npt.NDArray[np.int64], mode:
     return value
 
 
-def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                              seconds: float, policy: ShiftPolicy | None = None) -> float | None:
-    """A valid lower bound on understaffed agent-minutes of any roster, or None.
-
-    The aggregated LP with understaffing as the only cost (weight 1 per missing agent and
-    interval, every other weight 0). Understaffed agent-intervals are whole numbers, so
-    the LP optimum is rounded up before it is turned into minutes.
-    """
-    settings = replace(problem.settings, weight_understaffing=1.0, weight_overstaffing=0.0,
-                       weight_paid_hour=0.0, weight_preference=0.0,
-                       weight_complaint_fairness=0.0)
-    found = _aggregated_lp(problem, settings, required, mode, seconds, policy)
-    if found is None:
-        return None
-    value, scale = found
-    intervals = math.ceil(max(0.0, value) / scale - 1e-6)
-    return float(intervals * problem.interval_minutes)
-
-
 def _aggregated_lp(problem: Problem, settings: Settings, required: npt.NDArray[np.int64],
                    mode: Mode, seconds: float,
                    policy: ShiftPolicy | None) -> tuple[float, int] | None:
