@@ -343,13 +343,13 @@ def _block_roster(problem: Problem, block: Block,
 
 
 def _solve_block(problem: Problem, block: Block, rosters: dict[str, _AgentRoster],
-                 residual: npt.NDArray[np.int64], mode: Mode, seconds: float,
-                 deadline: float, workers: int, seed: int) -> _SubResult:
-    """CP-SAT on one block's sub-problem, hinted with its current roster, for ``seconds``
-    but never past ``deadline`` (``time.monotonic()``; model building included)."""
+                 current: Solution, residual: npt.NDArray[np.int64], mode: Mode,
+                 seconds: float, deadline: float, workers: int, seed: int) -> _SubResult:
+    """CP-SAT on one block's sub-problem, hinted with its ``current`` roster
+    (``_block_roster``), for ``seconds`` but never past ``deadline`` (``time.monotonic()``;
+    model building included)."""
     from shiftcare.solve import extract_roster, hinted_objective  # solve imports this module
 
-    current = _block_roster(problem, block, rosters)
     if block.fixed_shifts:
         built = build_model(_fixed_shift_problem(problem, block, current), residual, mode,
                             policy=ShiftPolicy("fixed"))
@@ -436,7 +436,7 @@ def fix_and_optimise(problem: Problem, required: npt.NDArray[np.int64], mode: Mo
             current = _block_roster(problem, block, rosters)
             own = phone_counts(problem, current.activities)
             residual = residual_requirement(required, total - own)
-            result = _solve_block(problem, block, rosters, residual, mode,
+            result = _solve_block(problem, block, rosters, current, residual, mode,
                                   seconds, deadline, options.workers, options.seed + rounds)
             largest = max(largest, result.size)
             if result.solution is None:
