@@ -308,11 +308,48 @@ class CompactModel:
 def relaxed_shift_vars(problem: Problem, solver: pywraplp.Solver, class_index: int,
                        group: list[int], day: int, candidates: list[Any],
                        ) -> tuple[list[pywraplp.Variable], float]:
-    """Continuous counts per candidate (the LP relaxation): at most the class's agents
-    whose availability allows it; at most the agents who may work that date at work."""
+    """Continuous counts per candidate (the LP relaxation), shared out among the class's
+    agents by what their availability (and History rest) allows on ``day``
+    (``_add_availability_patterns``); at most the agents who may work that date at work."""
     available, present = available_agents(problem, group, day)
-    return ([solver.NumVar(0.0, float(available.get((c.shift_type.id, c.start), 0)), "")
-             for c in candidates], float(present))
+    shifts = [solver.NumVar(0.0, float(available.get((c.shift_type.id, c.start), 0)), "")
+              for c in candidates]
+    _add_availability_patterns(problem, solver, group, day, candidates, shifts)
+    return shifts, float(present)
+
+
+def _add_availability_patterns(problem: Problem, solver: pywraplp.Solver, group: list[int],
+                               day: int, candidates: list[Any],
+                               shifts: list[pywraplp.Variable]) -> None:
+    """Agents with the same allowed candidates on ``day`` form a pattern; each candidate's
+    count is split over the patterns allowing it, and each pattern works at most its
+    agents' shifts (a transportation of agents to candidates, so agents allowed only late
+    starts never count towards early ones). Nothing is added when every agent of the class
+    may work every candidate."""
+    from shiftcare.model.options import candidate_shifts
+
+    keys = [(c.shift_type.id, c.start) for c in candidates]
+    patterns: dict[frozenset[tuple[str, int]], int] = defaultdict(int)
+    for agent_index in group:
+        allowed = frozenset((c.shift_type.id, c.start)
+                            for c in candidate_shifts(problem, agent_index, day)
+                            if not c.blockers)
+        if allowed:
+            patterns[allowed] += 1
+    if len(patterns) <= 1 and all(set(keys) <= allowed for allowed in patterns):
+        return
+    splits: dict[tuple[str, int], list[pywraplp.Variable]] = defaultdict(list)
+    for allowed, agents in patterns.items():
+        row = solver.RowConstraint(0.0, float(agents), "")
+        for key in allowed:
+            share = solver.NumVar(0.0, float(agents), "")
+            row.SetCoefficient(share, 1.0)
+            splits[key].append(share)
+    for key, var in zip(keys, shifts, strict=True):
+        row = solver.RowConstraint(0.0, 0.0, "")
+        row.SetCoefficient(var, -1.0)
+        for share in splits.get(key, []):
+            row.SetCoefficient(share, 1.0)
 
 
 def available_agents(problem: Problem, group: list[int],
@@ -418,6 +455,8 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                                   problem.settings.recovery_after_intervals)
         _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
                           works_by_day)
+        _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
+                             [_history_streak(problem, i) for i in group])
     unders: list[pywraplp.Variable] = []
     queues, intervals = required.shape
     for q in range(queues):
@@ -521,5 +560,31 @@ def _add_compact_days(solver: pywraplp.Solver, max_days: int, max_consecutive: i
     for first in range(len(works_by_day) - span + 1):
         row = solver.RowConstraint(0.0, max_consecutive * size, "")
         for shifts in works_by_day[first:first + span]:
+            for var in shifts:
+                row.SetCoefficient(var, 1.0)
+
+
+def _history_streak(problem: Problem, agent_index: int) -> int:
+    """Dates in a row the agent worked up to the day before date 0 (History), else 0."""
+    history = problem.history_of(problem.agents[agent_index].id)
+    return 0 if history is None else history.consecutive_days_worked
+
+
+def _add_history_streaks(solver: pywraplp.Solver, max_consecutive: int,
+                         works_by_day: list[list[pywraplp.Variable]],
+                         streaks: list[int]) -> None:
+    """Max consecutive days across the horizon's start, summed over a class: an agent who
+    worked ``s`` dates in a row before date 0 works at most ``j`` of dates 0 .. j when
+    ``s + j + 1`` exceeds the maximum (one of them is a rest day), else all ``j + 1``."""
+    if not any(streaks):
+        return
+    for last in range(min(max_consecutive, len(works_by_day))):
+        length = last + 1
+        cap = sum(length - 1 if streak > 0 and streak + length > max_consecutive else length
+                  for streak in streaks)
+        if cap >= length * len(streaks):
+            continue
+        row = solver.RowConstraint(0.0, float(cap), "")
+        for shifts in works_by_day[:length]:
             for var in shifts:
                 row.SetCoefficient(var, 1.0)

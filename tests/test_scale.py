@@ -18,7 +18,7 @@ from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
-from shiftcare.problem import Availability, Problem
+from shiftcare.problem import Availability, History, Problem
 from shiftcare.samples import build_generated
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
@@ -391,3 +391,42 @@ def test_compact_bound_counts_agents_off_by_availability() -> None:
     assert optimum.info.status == "OPTIMAL"
     short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
     assert bound.understaffed_minutes == short == 4 * 60
+
+
+def test_compact_bound_knows_which_starts_each_agent_may_take() -> None:
+    """Two agents of one contract, one allowed only the 10:00 start by an availability
+    window, two agents needed 08:00-10:00: only one agent can cover it, and the bound
+    (which would otherwise let the free agent's starts count twice) says so."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")],
+                           need={("main", tiny.at(8), tiny.at(10)): 2})
+    window = Availability("A2", 0, "window", window_from=10 * 60, window_to=14 * 60)
+    problem = problem.replace(availability=(window,))
+    assert len(contract_classes(problem, "stress-aware")) == 1
+    required = required_agents(problem)
+    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
+    assert bound.understaffed_minutes == short == 2 * 60
+
+
+@pytest.mark.parametrize(("streak", "short_days"), [(6, 1), (5, 1), (4, 0)])
+def test_compact_bound_counts_the_rest_day_history_forces(streak: int,
+                                                          short_days: int) -> None:
+    """One agent with at most 6 dates in a row who worked ``streak`` dates before the
+    horizon, one agent needed 08:00-12:00 on both dates: after 5 or 6 dates one of the two
+    is a rest day, and the bound counts it; after 4 it counts nothing."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent("A1", max_consecutive_days=6)], days=2,
+                           need={("main", tiny.at(8), tiny.at(12)): 1,
+                                 ("main", tiny.at(32), tiny.at(36)): 1})
+    problem = problem.replace(history=(History("A1", -24 * 60, streak),))
+    required = required_agents(problem)
+    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
+    assert bound.understaffed_minutes == short == short_days * 4 * 60
