@@ -303,6 +303,9 @@ class CompactModel:
     """(class index, date, shift type id, start minute) -> agents of the class working it."""
     unders: list[pywraplp.Variable]
     classes: list[list[int]]
+    coverage: dict[tuple[int, int], pywraplp.Constraint]
+    """(queue index, interval) -> its coverage row (phone agents plus understaffing at
+    least the requirement); its dual is what one more agent on the phone there saves."""
 
 
 def relaxed_shift_vars(problem: Problem, solver: pywraplp.Solver, class_index: int,
@@ -458,6 +461,7 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
         _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
                              [_history_streak(problem, i) for i in group])
     unders: list[pywraplp.Variable] = []
+    coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
     queues, intervals = required.shape
     for q in range(queues):
         for t in range(intervals):
@@ -471,8 +475,9 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
             row.SetCoefficient(under, 1.0)
             for phone in phone_at.get((q, t), []):
                 row.SetCoefficient(phone, 1.0)
+            coverage[(q, t)] = row
     objective.SetMinimization()
-    return CompactModel(objective, shift_vars, unders, classes)
+    return CompactModel(objective, shift_vars, unders, classes, coverage)
 
 
 def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

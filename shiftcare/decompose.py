@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from shiftcare.activities import improve_activities
 from shiftcare.bound import compact_lp_bounds
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
@@ -64,6 +65,12 @@ understaffed agent-minutes, 2 dates x 200 agents 34,710)."""
 PLAN_SHARE = 0.1
 """Share of the time limit the shift plan's LP may take (measured: 1.3 s on 200 x 7,
 39 s on 1,000 x 28; naming agents, breaks and queues then take 1 s and 38 s)."""
+MATCH_SHARE = 0.05
+"""Share of the time limit for naming agents for the planned shifts over the whole week
+(``shiftplan.match_week``)."""
+REPLAN_SHARE = 0.2
+"""Share of the time limit for re-planning the start roster's activities
+(``activities.improve_activities``) before fix-and-optimise."""
 MIN_SUBSOLVE_SECONDS = 2.0
 """A block is not started with less time than this left."""
 ProgressFn = Callable[[float, float, float], None]
@@ -488,8 +495,12 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
         problem, required, mode, bound_seconds, understaffing=False).objective
     roster, largest = greedy, ModelSize()
     if options is not None:
-        deadline = started + options.time_limit_seconds - _closing_seconds(problem)
-        start = best_start(problem, required, mode, greedy, plan)
+        polish = _polish_seconds(problem)
+        deadline = started + options.time_limit_seconds - _closing_seconds(problem) - polish
+        start = best_start(problem, required, mode, greedy, plan,
+                           MATCH_SHARE * options.time_limit_seconds, options.workers)
+        start, _ = improve_activities(problem, required, mode, start, time.monotonic()
+                                      + REPLAN_SHARE * options.time_limit_seconds)
 
         def report(objective: float) -> None:
             if progress is not None:
@@ -498,6 +509,9 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
                                            deadline, report)
+        roster, improved = improve_activities(problem, required, mode, roster,
+                                              max(time.monotonic(), deadline) + polish)
+        log.info("activity re-planning: %d agent-dates improved", improved)
         if any(not v.stress or mode == "stress-aware" for v in validate(problem, roster)):
             log.warning("fix-and-optimise roster breaks a rule; keeping the greedy roster")
             roster = greedy
@@ -511,13 +525,15 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-               greedy: Solution, plan: ShiftPlan | None) -> Solution:
-    """The roster of the shift plan (``shiftplan.roster_from_plan``) when it breaks no rule
-    and costs less than ``greedy`` (coverage, paid hours and preferences), else
-    ``greedy`` (also without a plan)."""
+               greedy: Solution, plan: ShiftPlan | None, match_seconds: float = 0.0,
+               workers: int = 1) -> Solution:
+    """The roster of the shift plan (``shiftplan.roster_from_plan``, its weekly match
+    given ``match_seconds`` on ``workers`` threads) when it breaks no rule and costs less
+    than ``greedy`` (coverage, paid hours and preferences), else ``greedy`` (also
+    without a plan)."""
     if plan is None:
         return greedy
-    planned = roster_from_plan(problem, required, mode, plan)
+    planned = roster_from_plan(problem, required, mode, plan, match_seconds, workers)
     if any(not v.stress or mode == "stress-aware" for v in validate(problem, planned)):
         log.warning("the shift-plan roster breaks a rule; starting from the greedy roster")
         return greedy
@@ -525,6 +541,13 @@ def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     greedy_cost = _fast_objective(problem, _split_roster(problem, greedy), required)
     log.info("start roster: shift plan %.0f, greedy %.0f", planned_cost, greedy_cost)
     return planned if planned_cost < greedy_cost else greedy
+
+
+def _polish_seconds(problem: Problem) -> float:
+    """Time for re-planning every agent-date's activities (``improve_activities``) at
+    the start and at the end (measured about 0.6 s a pass on 1,400 agent-dates; room for
+    three passes)."""
+    return 0.5 + 3 * len(problem.agents) * problem.days / 2_000
 
 
 def _closing_seconds(problem: Problem) -> float:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
 
 from shiftcare import greedy
 from shiftcare.bound import (
@@ -63,6 +64,10 @@ class ShiftPlan:
     objective_bound: float
     """The LP's optimum as a lower bound on the objective (workbook units): the plan's LP
     is ``bound.compact_lp_bounds``'s full-objective LP."""
+    phone_values: npt.NDArray[np.float64] = field(
+        default_factory=lambda: np.zeros((0, 0)))
+    """Per (queue, interval): what one more agent on the phone saves in the LP (the dual
+    of its coverage row, objective units); 0 where the requirement is met with room."""
 
 
 def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -92,8 +97,11 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
                             below_optimum(float(compact.objective.Value())))
     log.info("shift plan: LP understaffing %.0f agent-intervals, bound %.1f, in %.1f s",
              understaffed, bound, time.monotonic() - started)
+    phone_values = np.zeros(required.shape, dtype=np.float64)
+    for (q, t), row in compact.coverage.items():
+        phone_values[q, t] = max(0.0, row.dual_value())
     return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0},
-                     understaffed, bound)
+                     understaffed, bound, phone_values)
 
 
 def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:
@@ -185,33 +193,55 @@ def _urgency(problem: Problem, load: AgentLoad, day: int, open_dates: list[int])
     return missing / max(1, left)
 
 
-def assign_agents(problem: Problem, plan: ShiftPlan) -> list[AgentLoad]:
-    """Named agents for the planned shifts, date by date and earliest start first.
+def assign_agents(problem: Problem, plan: ShiftPlan,
+                  match_seconds: float = 0.0, workers: int = 1) -> list[AgentLoad]:
+    """Named agents for the planned shifts.
+
+    With ``match_seconds`` > 0 the week is first matched as a whole by CP-SAT
+    (``match_week``) and the planned shifts it leaves are given out date by date
+    (``_give_out``); that result is kept when it names agents for more paid minutes than
+    giving out every planned shift date by date alone, which is also the answer without
+    ``match_seconds``.
+    """
+    by_date = _give_out(problem, plan, dict(plan.counts), _loads(problem))
+    if match_seconds <= 0:
+        return by_date
+    matched = match_week(problem, plan, match_seconds, workers)
+    if matched is None:
+        return by_date
+    loads, left = matched
+    weekly = _give_out(problem, plan, left, loads)
+    minutes = (sum(load.paid_minutes for load in weekly),
+               sum(load.paid_minutes for load in by_date))
+    log.info("shift plan: agents named for %d paid minutes by the weekly match, %d date "
+             "by date", *minutes)
+    return weekly if minutes[0] >= minutes[1] else by_date
+
+
+def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
+              loads: list[AgentLoad]) -> list[AgentLoad]:
+    """Give out ``counts`` planned shifts on top of ``loads``, date by date and earliest
+    start first.
 
     A planned shift goes to the most urgent (``_urgency``) agent of its class who may
     work it (``may_add``), else of another class with its shift type and at least its
     skills, else of its class at the nearest other start of its type; a shift nobody
     may work is dropped.
     """
-    loads = _loads(problem)
     open_dates = [_open_dates(problem, i) for i in range(len(problem.agents))]
-    options = {(i, d): {(c.shift_type.id, c.start): c for c in candidate_shifts(problem, i, d)}
-               for i in range(len(problem.agents)) for d in range(problem.days)}
+    options = _options(problem)
     dropped = 0
     for day in range(problem.days):
-        slots = sorted(((key, count) for key, count in plan.counts.items() if key[1] == day),
+        slots = sorted(((key, count) for key, count in counts.items()
+                        if key[1] == day and count > 0),
                        key=lambda item: (item[0][3], item[0][0]))
         for (class_index, _, type_id, start), count in slots:
             group = plan.classes[class_index]
             key = (type_id, start)
             chosen = _ranked(problem, loads, options, open_dates, group, day, key)[:count]
             if len(chosen) < count:
-                members = set(group)
-                skills = set(problem.agents[group[0]].skills)
-                fallback = [i for i in range(len(problem.agents)) if i not in members
-                            and skills <= set(problem.agents[i].skills)]
-                chosen += _ranked(problem, loads, options, open_dates, fallback, day,
-                                  key)[:count - len(chosen)]
+                chosen += _ranked(problem, loads, options, open_dates,
+                                  _stand_ins(problem, group), day, key)[:count - len(chosen)]
             for agent_index in chosen:
                 loads[agent_index].shifts.append(options[(agent_index, day)][key])
             for _ in range(count - len(chosen)):
@@ -226,6 +256,137 @@ def assign_agents(problem: Problem, plan: ShiftPlan) -> list[AgentLoad]:
     for load in loads:
         load.shifts.sort(key=lambda c: c.start)
     return loads
+
+
+def _options(problem: Problem) -> dict[tuple[int, int], dict[tuple[str, int], Candidate]]:
+    """(agent index, date) -> (shift type id, start minute) -> the agent's candidate."""
+    return {(i, d): {(c.shift_type.id, c.start): c for c in candidate_shifts(problem, i, d)}
+            for i in range(len(problem.agents)) for d in range(problem.days)}
+
+
+def _stand_ins(problem: Problem, group: list[int]) -> list[int]:
+    """Agents outside ``group`` with at least the skills of its agents."""
+    members = set(group)
+    skills = set(problem.agents[group[0]].skills)
+    return [i for i in range(len(problem.agents))
+            if i not in members and skills <= set(problem.agents[i].skills)]
+
+
+def match_week(problem: Problem, plan: ShiftPlan, seconds: float, workers: int,
+               ) -> tuple[list[AgentLoad], dict[PlanKey, int]] | None:
+    """Named agents for the planned shifts over the whole horizon at once (CP-SAT).
+
+    One Boolean per agent and planned shift kind the agent may work as planned (its
+    class's, or another class's when the agent has at least that class's skills): at
+    most the planned count per kind, one shift per agent and date, max days, max paid
+    minutes, min rest between shifts, max consecutive days (History included). It
+    maximises what the named shifts are worth (``_shift_value``: the LP's value of
+    their phone time less their pay; one more for an agent of the shift's own class)
+    less one per minimum paid minute still missing. Giving out date by date, an agent
+    taken early in the week may be the only one left who could work a later shift; the
+    whole week sees that.
+
+    Returns the loads and the planned counts left, or None when CP-SAT finds nothing in
+    ``seconds``.
+    """
+    model = cp_model.CpModel()
+    options = _options(problem)
+    class_of = {i: c for c, group in enumerate(plan.classes) for i in group}
+    stand_ins = {c: set(_stand_ins(problem, group)) for c, group in enumerate(plan.classes)}
+    empty = _loads(problem)
+    chosen: dict[tuple[int, PlanKey], cp_model.IntVar] = {}
+    by_key: dict[PlanKey, list[cp_model.IntVar]] = defaultdict(list)
+    objective: list[cp_model.LinearExprT] = []
+    for key in plan.counts:
+        class_index, day, type_id, start = key
+        for agent_index in [*plan.classes[class_index], *sorted(stand_ins[class_index])]:
+            candidate = options[(agent_index, day)].get((type_id, start))
+            if candidate is None or not may_add(problem, empty[agent_index], candidate):
+                continue
+            var = model.new_bool_var("")
+            chosen[(agent_index, key)] = var
+            by_key[key].append(var)
+            weight = _shift_value(problem, plan, class_index, candidate)
+            objective.append((weight + (class_of[agent_index] == class_index)) * var)
+    for key, variables in by_key.items():
+        model.add(sum(variables) <= plan.counts[key])
+    by_agent: dict[int, list[tuple[Candidate, cp_model.IntVar]]] = defaultdict(list)
+    for (agent_index, key), var in chosen.items():
+        by_agent[agent_index].append((options[(agent_index, key[1])][(key[2], key[3])], var))
+    for load in empty:
+        shifts = by_agent.get(load.agent_index, [])
+        if shifts:
+            objective.append(-_add_agent_rules(problem, model, load, shifts))
+    model.maximize(sum(objective))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, seconds)
+    solver.parameters.num_workers = max(1, workers)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    log.info("shift plan: weekly match %s, worth %.0f of at most %.0f, in %.1f s",
+             solver.status_name(status), solver.objective_value, solver.best_objective_bound,
+             solver.wall_time)
+    loads = _loads(problem)
+    left = dict(plan.counts)
+    for (agent_index, key), var in chosen.items():
+        if solver.boolean_value(var):
+            loads[agent_index].shifts.append(options[(agent_index, key[1])][(key[2], key[3])])
+            left[key] -= 1
+    for load in loads:
+        load.shifts.sort(key=lambda c: c.start)
+    return loads, left
+
+
+def _shift_value(problem: Problem, plan: ShiftPlan, class_index: int,
+                 candidate: Candidate) -> int:
+    """What an agent of the class on ``candidate`` is worth in the plan's LP, in whole
+    objective units and at least 1: the LP's value of one more agent on the phone
+    (``ShiftPlan.phone_values``, best queue of the class's skills) over the shift times
+    its on-phone share, less its paid hours' cost."""
+    skills = problem.agents[plan.classes[class_index][0]].skills
+    queues = [q for q, queue in enumerate(problem.queues) if queue.id in skills]
+    interval = problem.interval_minutes
+    first = candidate.start_interval(interval)
+    last = min(candidate.end_interval(interval), plan.phone_values.shape[1])
+    window = plan.phone_values[queues, first:last]
+    phone = float(window.max(axis=0).sum()) if window.size else 0.0
+    shift_type = candidate.shift_type
+    pay = shift_type.paid_minutes / 60 * problem.settings.weight_paid_hour
+    return max(1, round(phone * shift_type.on_phone_share - pay))
+
+
+def _add_agent_rules(problem: Problem, model: cp_model.CpModel, load: AgentLoad,
+                     shifts: list[tuple[Candidate, cp_model.IntVar]]) -> cp_model.IntVar:
+    """One agent's rules over their planned-shift Booleans in ``match_week``: one shift
+    per date, max days, max paid minutes, min rest between shifts, max consecutive days
+    (History included). Returns the minimum paid minutes they still miss."""
+    agent = problem.agents[load.agent_index]
+    by_day: dict[int, list[tuple[Candidate, cp_model.IntVar]]] = defaultdict(list)
+    for candidate, var in shifts:
+        by_day[candidate.day].append((candidate, var))
+    works = {day: [var for _, var in pairs] for day, pairs in by_day.items()}
+    for variables in works.values():
+        model.add_at_most_one(variables)
+    model.add(sum(var for _, var in shifts) <= agent.max_days)
+    paid = sum(candidate.shift_type.paid_minutes * var for candidate, var in shifts)
+    model.add(paid <= round(agent.max_hours * 60))
+    rest = round(agent.min_rest_hours * 60)
+    for candidate, var in shifts:
+        for later in (candidate.day + 1, candidate.day + 2):
+            for other, other_var in by_day.get(later, []):
+                if candidate.end + rest > other.start:
+                    model.add_bool_or([var.Not(), other_var.Not()])
+    most = agent.max_consecutive_days
+    for first in range(-load.history_streak, problem.days - most):
+        window = [var for day in range(max(0, first), first + most + 1)
+                  for var in works.get(day, [])]
+        if window:
+            model.add(sum(window) <= most - max(0, -first))
+    missing_minutes = round(agent.min_hours * 60)
+    missing = model.new_int_var(0, max(0, missing_minutes), "")
+    model.add(missing >= missing_minutes - paid)
+    return missing
 
 
 def _nearest_start(problem: Problem, loads: list[AgentLoad],
@@ -439,11 +600,12 @@ def _best_break_starts(problem: Problem, item: greedy._Planned,
 
 
 def roster_from_plan(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                     plan: ShiftPlan) -> Solution:
-    """Named agents for ``plan`` (``assign_agents``, ``add_missing_hours``,
-    ``add_useful_shifts``), breaks placed
+                     plan: ShiftPlan, match_seconds: float = 0.0, workers: int = 1,
+                     ) -> Solution:
+    """Named agents for ``plan`` (``assign_agents``, with ``match_seconds`` and ``workers``
+    for its weekly match; ``add_missing_hours``, ``add_useful_shifts``), breaks placed
     by ``place_breaks_balanced`` and queues by the greedy's queue pass."""
-    loads = assign_agents(problem, plan)
+    loads = assign_agents(problem, plan, match_seconds, workers)
     need = required.astype(np.float64).copy()
     states = greedy._initial_states(problem)
     planned: list[greedy._Planned] = []

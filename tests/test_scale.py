@@ -430,3 +430,28 @@ def test_compact_bound_counts_the_rest_day_history_forces(streak: int,
     assert optimum.info.status == "OPTIMAL"
     short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
     assert bound.understaffed_minutes == short == short_days * 4 * 60
+
+
+def test_weekly_match_names_agents_the_date_by_date_pass_runs_out_of() -> None:
+    """Two agents of one contract, one shift planned on the first date and two on the
+    second; A1 worked 5 dates in a row before the horizon (at most 6), so whoever takes
+    the first date must be A2. Date by date the first date goes to A1 (tied urgency,
+    first agent) and a second-date shift is dropped; the weekly match names all three."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")], days=2,
+                           need={("main", tiny.at(8), tiny.at(12)): 1,
+                                 ("main", tiny.at(32), tiny.at(36)): 2})
+    problem = problem.replace(history=(History("A1", -24 * 60, 5),))
+    classes = contract_classes(problem, "stress-aware")
+    assert len(classes) == 1
+    counts = {(0, 0, "day", 8 * 60): 1, (0, 1, "day", 1440 + 8 * 60): 2}
+    plan = shiftplan.ShiftPlan(classes, counts, 0.0, 0.0,
+                               np.ones((1, problem.num_intervals)))
+    by_date = shiftplan.assign_agents(problem, plan)
+    matched = shiftplan.assign_agents(problem, plan, match_seconds=5.0, workers=1)
+    assert sum(len(load.shifts) for load in by_date) == 2
+    assert sum(len(load.shifts) for load in matched) == 3
+    first = {problem.agents[load.agent_index].id for load in matched
+             if any(c.day == 0 for c in load.shifts)}
+    assert first == {"A2"}

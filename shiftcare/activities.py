@@ -1,0 +1,449 @@
+"""Re-plan each agent's phone time by dynamic programming, one agent-date at a time.
+
+Shifts and breaks stay as they are. For one agent on one date, every interval of the
+shift gets a queue or time off the phone so as to cover the most requirement that the
+other agents leave open, within the agent's skills and, in stress-aware mode, the
+stretch cap, the recovery after long complaint runs and the daily complaint cap
+(``best_labels``). A pass re-plans every agent-date in turn against everyone else's
+current plan; passes repeat while one improves coverage (coordinate descent), so the
+roster never gets worse. The interval-by-interval queue pass of the greedy cannot look
+ahead; this can: an agent whose complaint run would force a recovery where the queue
+is short stops the run earlier, where the queue has room.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from shiftcare.problem import MINUTES_PER_DAY, BreakRule, Mode, Problem
+from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution
+
+Label = tuple[ActivityKind, str, bool]
+"""(activity, detail, paid) of one interval, as in ``ActivityBlock``."""
+OFF_PHONE: Label = ("recovery", "", True)
+IntervalOptions = tuple[tuple[Label, float] | None, tuple[Label, float] | None]
+"""(best calm queue, best complaint-heavy queue) of one interval: label and gain."""
+State = tuple[int, int, int]
+"""(complaint run so far, recovery intervals still owed, complaint intervals today)."""
+
+
+@dataclass
+class AgentDate:
+    """One shift's intervals and their labels while re-planning."""
+
+    agent_index: int
+    shift: Shift
+    first: int
+    """The shift's first interval of the horizon."""
+    labels: list[Label]
+
+
+@dataclass(frozen=True)
+class StressLimits:
+    """The stress rules of a date in intervals (the stretch cap is the agent's own)."""
+
+    recovery_after: int
+    recovery_break: int
+    daily_cap: int
+
+
+GROUP_SIZE = 6
+"""Agent-dates re-planned together in one group move (``Replanner.replan_group``)."""
+PATIENCE = 1_000
+"""Group moves in a row that may fail before re-planning stops early."""
+
+
+@dataclass
+class Replanner:
+    """The roster being re-planned: its agent-dates, the phone counts and the weights."""
+
+    problem: Problem
+    required: npt.NDArray[np.int64]
+    mode: Mode
+    dates: list[AgentDate]
+    counts: npt.NDArray[np.int64]
+    tie_weight: float
+    """Weight of the squared shortage in the potential: small enough that no plan's
+    squared-shortage terms outweigh one agent-interval of the objective."""
+
+    @classmethod
+    def of(cls, problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+           solution: Solution) -> Replanner:
+        dates = _agent_dates(problem, solution)
+        counts = np.zeros(required.shape, dtype=np.int64)
+        for item in dates:
+            _count(problem, item, counts, 1)
+        settings = problem.settings
+        weights = [w for w in (settings.weight_understaffing, settings.weight_overstaffing)
+                   if w > 0]
+        longest = max((len(item.labels) for item in dates), default=1)
+        tie = min(weights, default=1.0) / (4.0 * longest * (2 * int(required.max(initial=0))
+                                                          + 1))
+        return cls(problem, required, mode, dates, counts, tie)
+
+    def potential(self, day: int) -> float:
+        """The objective's coverage terms on ``day`` (understaffing, overstaffing) plus
+        ``tie_weight`` per squared agent short: re-plans only ever lower it."""
+        per_day = MINUTES_PER_DAY // self.problem.interval_minutes
+        window = slice(day * per_day, (day + 1) * per_day + per_day)
+        required = self.required[:, window]
+        short = np.clip(required - self.counts[:, window], 0, None)
+        over = np.where(required > 0, np.clip(self.counts[:, window] - required, 0, None), 0)
+        settings = self.problem.settings
+        return float(settings.weight_understaffing * short.sum()
+                     + settings.weight_overstaffing * over.sum()
+                     + self.tie_weight * (short.astype(np.float64) ** 2).sum())
+
+    def replan(self, item: AgentDate) -> bool:
+        """Re-plan one agent-date against everyone else's phone time; True when its plan
+        changed (lowering the potential)."""
+        _count(self.problem, item, self.counts, -1)
+        gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
+                            self.tie_weight)
+        current = _value(self.problem, item.labels, gains)
+        labels, value = best_labels(self.problem, item, gains,
+                                    stress_limits(self.problem, self.mode))
+        better = value > current + 1e-9
+        if better:
+            item.labels = labels
+        _count(self.problem, item, self.counts, 1)
+        return better
+
+    def by_shortage(self) -> list[AgentDate]:
+        """The agent-dates, those whose shift spans the most agents short first."""
+        short = np.clip(self.required - self.counts, 0, None).sum(axis=0)
+        return sorted(self.dates, key=lambda item: -int(
+            short[item.first:item.first + len(item.labels)].sum()))
+
+    def move_breaks(self, item: AgentDate) -> bool:
+        """Try each break of the agent-date at every other start its window and the
+        break spacing allow (the other breaks where they are), re-planning the phone
+        time around it; keep the best when it beats the current plan. True when kept."""
+        rules = self.problem.shift_type(item.shift.shift_type).breaks
+        starts = _break_starts(item, [rule.name for rule in rules])
+        if not rules or None in starts:
+            return False
+        _count(self.problem, item, self.counts, -1)
+        gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
+                            self.tie_weight)
+        limits = stress_limits(self.problem, self.mode)
+        options = interval_options(self.problem, item, gains)
+        best_value, best = _value(self.problem, item.labels, gains) + 1e-9, None
+        for moved in _break_moves(self.problem, rules, [int(s) for s in starts
+                                                        if s is not None]):
+            trial = AgentDate(item.agent_index, item.shift, item.first,
+                              _with_breaks(len(item.labels), rules, moved,
+                                           self.problem.interval_minutes))
+            labels, value = best_labels(self.problem, trial, gains, limits, options)
+            if value > best_value:
+                best_value, best = value, labels
+        if best is not None:
+            item.labels = best
+        _count(self.problem, item, self.counts, 1)
+        return best is not None
+
+    def replan_group(self, group: list[AgentDate]) -> bool:
+        """Take the group's agent-dates (one date) off the phone and re-plan them one
+        after another; keep the result when it lowers the potential, else restore."""
+        day = group[0].shift.day
+        before = self.potential(day)
+        old = [item.labels for item in group]
+        for item in group:
+            _count(self.problem, item, self.counts, -1)
+            item.labels = [label if label[0] == "break" else OFF_PHONE
+                           for label in item.labels]
+            _count(self.problem, item, self.counts, 1)
+        for item in group:
+            self.replan(item)
+        if self.potential(day) < before - 1e-9:
+            return True
+        for item, labels in zip(group, old, strict=True):
+            _count(self.problem, item, self.counts, -1)
+            item.labels = labels
+            _count(self.problem, item, self.counts, 1)
+        return False
+
+
+def improve_activities(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                       solution: Solution, deadline: float, seed: int = 0,
+                       ) -> tuple[Solution, int]:
+    """``solution`` with its phone time re-planned until ``deadline``
+    (``time.monotonic()``): passes re-planning every agent-date alone (``best_labels``)
+    until one changes nothing, then group moves (``GROUP_SIZE`` agent-dates present in
+    one understaffed interval, re-planned together) until the deadline or ``PATIENCE``
+    failed group moves in a row.
+
+    Returns the roster and the number of re-plans kept.
+    """
+    replanner = Replanner.of(problem, required, mode, solution)
+    improved = _descend(replanner, deadline)
+    for item in replanner.by_shortage():
+        if time.monotonic() >= deadline:
+            break
+        improved += replanner.move_breaks(item)
+    improved += _descend(replanner, deadline)
+    rng = np.random.default_rng(seed)
+    failed = 0
+    while time.monotonic() < deadline and failed < PATIENCE:
+        group = _short_group(replanner, rng)
+        if not group:
+            break
+        if replanner.replan_group(group):
+            improved += 1 + _descend(replanner, deadline)
+            failed = 0
+        else:
+            failed += 1
+    return _to_solution(problem, solution, replanner.dates), improved
+
+
+def _descend(replanner: Replanner, deadline: float) -> int:
+    """Passes re-planning every agent-date alone until one changes nothing or the
+    deadline; returns the re-plans kept."""
+    improved = 0
+    while time.monotonic() < deadline:
+        changed = 0
+        for item in replanner.dates:
+            if time.monotonic() >= deadline:
+                break
+            changed += replanner.replan(item)
+        improved += changed
+        if changed == 0:
+            break
+    return improved
+
+
+def _short_group(replanner: Replanner, rng: np.random.Generator) -> list[AgentDate]:
+    """Up to ``GROUP_SIZE`` agent-dates on shift in a random understaffed interval."""
+    short = np.flatnonzero((replanner.required > replanner.counts).any(axis=0))
+    if short.size == 0:
+        return []
+    t = int(rng.choice(short))
+    present = [item for item in replanner.dates
+               if item.first <= t < item.first + len(item.labels)]
+    if not present:
+        return []
+    chosen = rng.choice(len(present), size=min(GROUP_SIZE, len(present)), replace=False)
+    return [present[int(i)] for i in chosen]
+
+
+def _break_starts(item: AgentDate, names: list[str]) -> list[int | None]:
+    """Each named break's first offset in the item's labels (None when missing)."""
+    starts: list[int | None] = []
+    for name in names:
+        offsets = [o for o, (kind, detail, _) in enumerate(item.labels)
+                   if kind == "break" and detail == name]
+        starts.append(offsets[0] if offsets else None)
+    return starts
+
+
+def _break_moves(problem: Problem, rules: tuple[BreakRule, ...],
+                 starts: list[int]) -> Iterator[list[int]]:
+    """Break starts (offsets) with one break moved to another start inside its window,
+    ``min_minutes_between_breaks`` from the others (which stay)."""
+    interval = problem.interval_minutes
+    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
+    lengths = [rule.duration_minutes // interval for rule in rules]
+    for k, rule in enumerate(rules):
+        others = [(starts[j], starts[j] + lengths[j]) for j in range(len(rules)) if j != k]
+        for start in range(rule.earliest_start_after_minutes // interval,
+                           rule.latest_start_after_minutes // interval + 1):
+            if start != starts[k] and all(start >= end + gap or start + lengths[k] + gap
+                                          <= begin for begin, end in others):
+                yield [start if j == k else s for j, s in enumerate(starts)]
+
+
+def _with_breaks(length: int, rules: tuple[BreakRule, ...], starts: list[int],
+                 interval: int) -> list[Label]:
+    """``length`` intervals off the phone with the breaks at ``starts`` (offsets)."""
+    labels = [OFF_PHONE] * length
+    for rule, start in zip(rules, starts, strict=True):
+        for offset in range(start, min(length, start + rule.duration_minutes // interval)):
+            labels[offset] = ("break", rule.name, rule.paid)
+    return labels
+
+
+def _agent_dates(problem: Problem, solution: Solution) -> list[AgentDate]:
+    """Every shift with its per-interval labels (off the phone where no block says)."""
+    interval = problem.interval_minutes
+    dates: dict[tuple[str, int], AgentDate] = {}
+    for shift in solution.shifts:
+        length = (shift.end - shift.start) // interval
+        dates[(shift.agent_id, shift.day)] = AgentDate(
+            problem.agent_index(shift.agent_id), shift, shift.start // interval,
+            [OFF_PHONE] * length)
+    for block in solution.activities:
+        item = dates[(block.agent_id, block.day)]
+        for t in range(block.start // interval, block.end // interval):
+            item.labels[t - item.first] = (block.activity, block.detail, block.paid)
+    return sorted(dates.values(), key=lambda d: (d.shift.day, d.agent_index))
+
+
+def _count(problem: Problem, item: AgentDate, counts: npt.NDArray[np.int64],
+           sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) the item's phone intervals from ``counts``."""
+    for offset, (kind, detail, _) in enumerate(item.labels):
+        t = item.first + offset
+        if kind == "phone" and t < counts.shape[1]:
+            counts[problem.queue_index(detail), t] += sign
+
+
+def stress_limits(problem: Problem, mode: Mode) -> StressLimits | None:
+    """The stress rules in intervals (stress-aware mode), else None."""
+    if mode != "stress-aware":
+        return None
+    settings = problem.settings
+    return StressLimits(settings.recovery_after_intervals,
+                        settings.recovery_break_intervals,
+                        settings.max_complaint_intervals_per_day)
+
+
+def phone_gains(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                item: AgentDate, counts: npt.NDArray[np.int64],
+                tie_weight: float = 0.0) -> npt.NDArray[np.float64]:
+    """Per (queue, offset in the shift): how much the agent on that queue lowers the
+    potential (``Replanner.potential``): where the others leave ``n`` agents short, the
+    understaffing weight plus ``tie_weight * (2n - 1)`` (the scarcest intervals first
+    among plans of equal coverage), else minus the overstaffing weight; NaN where the
+    agent may not take it (skills, no requirement, complaint eligibility in
+    stress-aware mode)."""
+    settings = problem.settings
+    agent = problem.agents[item.agent_index]
+    heavy = problem.complaint_heavy()
+    horizon = required.shape[1]
+    gains = np.full((len(problem.queues), len(item.labels)), np.nan)
+    for q, queue in enumerate(problem.queues):
+        if queue.id not in agent.skills:
+            continue
+        for offset in range(len(item.labels)):
+            t = item.first + offset
+            if t >= horizon or required[q, t] <= 0:
+                continue
+            if heavy[q, t] and mode == "stress-aware" and not agent.complaint_eligible:
+                continue
+            short = int(required[q, t] - counts[q, t])
+            gains[q, offset] = (settings.weight_understaffing + tie_weight * (2 * short - 1)
+                                if short > 0 else -settings.weight_overstaffing)
+    return gains
+
+
+def _value(problem: Problem, labels: list[Label], gains: npt.NDArray[np.float64]) -> float:
+    """What ``labels``' phone intervals are worth under ``gains``."""
+    return sum(float(gains[problem.queue_index(detail), offset])
+               for offset, (kind, detail, _) in enumerate(labels) if kind == "phone")
+
+
+def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+                limits: StressLimits | None, options: list[IntervalOptions] | None = None,
+                ) -> tuple[list[Label], float]:
+    """The labels of the item's shift worth the most under ``gains``, and their worth.
+
+    Breaks stay. Each other interval is off the phone, on the best calm queue or on the
+    best complaint-heavy queue. Forward dynamic programming over (run, recovery owed,
+    complaint intervals today): a heavy interval extends the run (at most the agent's
+    stretch cap, at most the daily cap); a run of at least ``recovery_after`` intervals
+    must be followed by ``recovery_break`` intervals off the phone (a break counts);
+    a calm queue may follow a shorter run. Ties prefer time off, then calm queues.
+    """
+    agent = problem.agents[item.agent_index]
+    cap = agent.max_complaint_stretch_minutes // problem.interval_minutes
+    if options is None:
+        options = interval_options(problem, item, gains)
+    heavy_intervals = sum(1 for _, heavy_option in options if heavy_option is not None)
+    track_daily = limits is not None and heavy_intervals > limits.daily_cap
+    values: dict[State, float] = {(0, 0, 0): 0.0}
+    steps: list[dict[State, tuple[State, Label]]] = []
+    for offset, (calm, complaint) in enumerate(options):
+        label = item.labels[offset]
+        on_break = label[0] == "break"
+        moves: list[tuple[State, float, State, Label]] = []
+        for state, value in values.items():
+            run, owed, today = state
+            if limits is not None and run >= limits.recovery_after:
+                rested: State = (0, limits.recovery_break - 1, today)
+            else:
+                rested = (0, max(0, owed - 1), today)
+            moves.append((rested, value, state, label if on_break else OFF_PHONE))
+            if on_break or owed > 0:
+                continue
+            if calm is not None and (limits is None or run < limits.recovery_after):
+                moves.append(((0, 0, today), value + calm[1], state, calm[0]))
+            if complaint is None:
+                continue
+            if limits is None:
+                moves.append(((0, 0, 0), value + complaint[1], state, complaint[0]))
+            elif run < cap and today < limits.daily_cap:
+                moves.append(((run + 1, 0, today + 1 if track_daily else 0),
+                              value + complaint[1], state, complaint[0]))
+        values, back = _best_moves(moves)
+        steps.append(back)
+    state = max(values, key=lambda s: values[s])
+    best = values[state]
+    labels: list[Label] = []
+    for back in reversed(steps):
+        state, chosen = back[state]
+        labels.append(chosen)
+    labels.reverse()
+    return labels, best
+
+
+def _best_moves(moves: list[tuple[State, float, State, Label]],
+                ) -> tuple[dict[State, float], dict[State, tuple[State, Label]]]:
+    """Per state reached, the best value and the (previous state, label) giving it; the
+    first of equal moves wins."""
+    values: dict[State, float] = {}
+    back: dict[State, tuple[State, Label]] = {}
+    for state, value, previous, label in moves:
+        if value > values.get(state, -np.inf) + 1e-9:
+            values[state] = value
+            back[state] = (previous, label)
+    return values, back
+
+
+def interval_options(problem: Problem, item: AgentDate,
+                     gains: npt.NDArray[np.float64]) -> list[IntervalOptions]:
+    """Per offset of the item's shift, its best calm and complaint-heavy queue."""
+    heavy = problem.complaint_heavy()
+    return [_interval_option(problem, item, gains, heavy, offset)
+            for offset in range(len(item.labels))]
+
+
+def _interval_option(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+                     heavy: npt.NDArray[np.bool_], offset: int) -> IntervalOptions:
+    """The best calm queue and the best complaint-heavy queue at ``offset`` (label and
+    gain), each None when there is none worth more than time off the phone."""
+    t = item.first + offset
+    best: list[tuple[Label, float] | None] = [None, None]
+    for q, queue in enumerate(problem.queues):
+        gain = gains[q, offset]
+        if np.isnan(gain) or gain <= 0:
+            continue
+        kind = int(bool(heavy[q, t]))
+        if best[kind] is None or gain > best[kind][1]:  # type: ignore[index]
+            best[kind] = (("phone", queue.id, True), float(gain))
+    return best[0], best[1]
+
+
+def _to_solution(problem: Problem, solution: Solution, dates: list[AgentDate]) -> Solution:
+    """``solution`` with each shift's activity blocks rebuilt from the items' labels."""
+    interval = problem.interval_minutes
+    blocks: list[ActivityBlock] = []
+    for item in sorted(dates, key=lambda d: (d.agent_index, d.shift.start)):
+        shift = item.shift
+        for offset, (kind, detail, paid) in enumerate(item.labels):
+            minute = shift.start + offset * interval
+            last = blocks[-1] if blocks else None
+            if (last is not None and last.agent_id == shift.agent_id and last.day == shift.day
+                    and last.end == minute and (last.activity, last.detail, last.paid)
+                    == (kind, detail, paid)):
+                blocks[-1] = ActivityBlock(shift.agent_id, shift.day, last.start,
+                                           minute + interval, kind, detail, paid)
+            else:
+                blocks.append(ActivityBlock(shift.agent_id, shift.day, minute,
+                                            minute + interval, kind, detail, paid))
+    return solution.replace(activities=tuple(blocks))
