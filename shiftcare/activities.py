@@ -1,14 +1,16 @@
-"""Re-plan each agent's phone time by dynamic programming, one agent-date at a time.
+"""Re-plan each agent's phone time and breaks by dynamic programming, one agent-date at
+a time.
 
-Shifts and breaks stay as they are. For one agent on one date, every interval of the
-shift gets a queue or time off the phone so as to cover the most requirement that the
-other agents leave open, within the agent's skills and, in stress-aware mode, the
-stretch cap, the recovery after long complaint runs and the daily complaint cap
-(``best_labels``). A pass re-plans every agent-date in turn against everyone else's
-current plan; passes repeat while one improves coverage (coordinate descent), so the
-roster never gets worse. The interval-by-interval queue pass of the greedy cannot look
-ahead; this can: an agent whose complaint run would force a recovery where the queue
-is short stops the run earlier, where the queue has room.
+Shifts stay as they are. For one agent on one date, every interval of the shift gets a
+queue or time off the phone so as to cover the most requirement that the other agents
+leave open, within the agent's skills and, in stress-aware mode, the stretch cap, the
+recovery after long complaint runs and the daily complaint cap (``best_labels``); a
+break may move to any start its window and the break spacing allow
+(``best_break_move``). Every move is kept only when it lowers a potential (the
+objective's coverage terms, ``Replanner.potential``), so the roster never gets worse.
+The interval-by-interval queue pass of the greedy cannot look ahead; this can: an agent
+whose complaint run would force a recovery where the queue is short stops the run
+earlier, where the queue has room, or takes a break right after it.
 """
 
 from __future__ import annotations
@@ -87,11 +89,12 @@ class Replanner:
                                                           + 1))
         return cls(problem, required, mode, dates, counts, tie)
 
-    def potential(self, day: int) -> float:
-        """The objective's coverage terms on ``day`` (understaffing, overstaffing) plus
-        ``tie_weight`` per squared agent short: re-plans only ever lower it."""
+    def potential(self, first_day: int, last_day: int) -> float:
+        """The objective's coverage terms (understaffing, overstaffing) plus
+        ``tie_weight`` per squared agent short, over the intervals shifts of dates
+        ``first_day`` .. ``last_day`` may span: re-plans only ever lower it."""
         per_day = MINUTES_PER_DAY // self.problem.interval_minutes
-        window = slice(day * per_day, (day + 1) * per_day + per_day)
+        window = slice(first_day * per_day, (last_day + 2) * per_day)
         required = self.required[:, window]
         short = np.clip(required - self.counts[:, window], 0, None)
         over = np.where(required > 0, np.clip(self.counts[:, window] - required, 0, None), 0)
@@ -123,36 +126,37 @@ class Replanner:
 
     def move_breaks(self, item: AgentDate) -> bool:
         """Try each break of the agent-date at every other start its window and the
-        break spacing allow (the other breaks where they are), re-planning the phone
-        time around it; keep the best when it beats the current plan. True when kept."""
+        break spacing allow (the other breaks where they are), with the phone time
+        re-planned around it (``best_break_move``); keep the best when it beats the
+        current plan. True when kept."""
         rules = self.problem.shift_type(item.shift.shift_type).breaks
-        starts = _break_starts(item, [rule.name for rule in rules])
-        if not rules or None in starts:
+        found = break_starts(item, [rule.name for rule in rules])
+        starts = [s for s in found if s is not None]
+        if not rules or len(starts) < len(rules):
             return False
         _count(self.problem, item, self.counts, -1)
         gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
                             self.tie_weight)
         limits = stress_limits(self.problem, self.mode)
-        options = interval_options(self.problem, item, gains)
-        best_value, best = _value(self.problem, item.labels, gains) + 1e-9, None
-        for moved in _break_moves(self.problem, rules, [int(s) for s in starts
-                                                        if s is not None]):
+        current = _value(self.problem, item.labels, gains)
+        moved = best_break_move(self.problem, item, gains, limits, rules, starts)
+        kept = False
+        if moved is not None and moved[1] > current + 1e-9:
             trial = AgentDate(item.agent_index, item.shift, item.first,
-                              _with_breaks(len(item.labels), rules, moved,
+                              with_breaks(len(item.labels), rules, moved[0],
                                            self.problem.interval_minutes))
-            labels, value = best_labels(self.problem, trial, gains, limits, options)
-            if value > best_value:
-                best_value, best = value, labels
-        if best is not None:
-            item.labels = best
+            labels, value = best_labels(self.problem, trial, gains, limits)
+            kept = value > current + 1e-9
+            if kept:
+                item.labels = labels
         _count(self.problem, item, self.counts, 1)
-        return best is not None
+        return kept
 
     def replan_group(self, group: list[AgentDate]) -> bool:
         """Take the group's agent-dates (one date) off the phone and re-plan them one
         after another; keep the result when it lowers the potential, else restore."""
-        day = group[0].shift.day
-        before = self.potential(day)
+        days = (min(item.shift.day for item in group), max(item.shift.day for item in group))
+        before = self.potential(*days)
         old = [item.labels for item in group]
         for item in group:
             _count(self.problem, item, self.counts, -1)
@@ -161,7 +165,7 @@ class Replanner:
             _count(self.problem, item, self.counts, 1)
         for item in group:
             self.replan(item)
-        if self.potential(day) < before - 1e-9:
+        if self.potential(*days) < before - 1e-9:
             return True
         for item, labels in zip(group, old, strict=True):
             _count(self.problem, item, self.counts, -1)
@@ -173,33 +177,51 @@ class Replanner:
 def improve_activities(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                        solution: Solution, deadline: float, seed: int = 0,
                        ) -> tuple[Solution, int]:
-    """``solution`` with its phone time re-planned until ``deadline``
+    """``solution`` with its phone time and breaks re-planned until ``deadline``
     (``time.monotonic()``): passes re-planning every agent-date alone (``best_labels``)
-    until one changes nothing, then group moves (``GROUP_SIZE`` agent-dates present in
-    one understaffed interval, re-planned together) until the deadline or ``PATIENCE``
-    failed group moves in a row.
+    until one changes nothing; then, while a round keeps a move, one break move per
+    agent-date (``move_breaks``, those spanning the most shortage first) and group
+    moves (``GROUP_SIZE`` agent-dates present in one understaffed interval, re-planned
+    together) until ``PATIENCE`` fail in a row.
 
     Returns the roster and the number of re-plans kept.
     """
     replanner = Replanner.of(problem, required, mode, solution)
+    rng = np.random.default_rng(seed)
     improved = _descend(replanner, deadline)
+    while time.monotonic() < deadline:
+        kept = _move_breaks(replanner, deadline) + _group_moves(replanner, rng, deadline)
+        improved += kept
+        if kept == 0:
+            break
+    return _to_solution(problem, solution, replanner.dates), improved
+
+
+def _move_breaks(replanner: Replanner, deadline: float) -> int:
+    """One break move per agent-date, those spanning the most shortage first, then
+    passes alone; returns the moves kept."""
+    kept = 0
     for item in replanner.by_shortage():
         if time.monotonic() >= deadline:
             break
-        improved += replanner.move_breaks(item)
-    improved += _descend(replanner, deadline)
-    rng = np.random.default_rng(seed)
-    failed = 0
+        kept += replanner.move_breaks(item)
+    return kept + (_descend(replanner, deadline) if kept else 0)
+
+
+def _group_moves(replanner: Replanner, rng: np.random.Generator, deadline: float) -> int:
+    """Group moves until ``PATIENCE`` fail in a row or the deadline; returns the moves
+    kept (each followed by passes alone)."""
+    kept = failed = 0
     while time.monotonic() < deadline and failed < PATIENCE:
         group = _short_group(replanner, rng)
         if not group:
             break
         if replanner.replan_group(group):
-            improved += 1 + _descend(replanner, deadline)
+            kept += 1 + _descend(replanner, deadline)
             failed = 0
         else:
             failed += 1
-    return _to_solution(problem, solution, replanner.dates), improved
+    return kept
 
 
 def _descend(replanner: Replanner, deadline: float) -> int:
@@ -232,7 +254,7 @@ def _short_group(replanner: Replanner, rng: np.random.Generator) -> list[AgentDa
     return [present[int(i)] for i in chosen]
 
 
-def _break_starts(item: AgentDate, names: list[str]) -> list[int | None]:
+def break_starts(item: AgentDate, names: list[str]) -> list[int | None]:
     """Each named break's first offset in the item's labels (None when missing)."""
     starts: list[int | None] = []
     for name in names:
@@ -242,10 +264,49 @@ def _break_starts(item: AgentDate, names: list[str]) -> list[int | None]:
     return starts
 
 
-def _break_moves(problem: Problem, rules: tuple[BreakRule, ...],
-                 starts: list[int]) -> Iterator[list[int]]:
-    """Break starts (offsets) with one break moved to another start inside its window,
-    ``min_minutes_between_breaks`` from the others (which stay)."""
+def best_break_move(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+                    limits: StressLimits | None, rules: tuple[BreakRule, ...],
+                    starts: list[int]) -> tuple[list[int], float] | None:
+    """The break starts (offsets) with one break moved (``break_moves``) whose best plan
+    is worth the most, and that worth; None when no break can move.
+
+    Per break, one forward and one backward programme over the shift without it give,
+    for every start ``s`` of the break (``m`` intervals), the best plan's worth as the
+    best over states of: the best way to reach the state at ``s`` plus the best way on
+    from the state ``m`` intervals off the phone leave at ``s + m``.
+    """
+    interval = problem.interval_minutes
+    options = interval_options(problem, item, gains)
+    best: tuple[list[int], float] | None = None
+    programmes: dict[int, tuple[Programme, list[dict[State, float]],
+                                list[dict[State, float]]]] = {}
+    for k, moved in break_moves(problem, rules, starts):
+        if k not in programmes:
+            others = [s for j, s in enumerate(starts) if j != k]
+            without = AgentDate(item.agent_index, item.shift, item.first, with_breaks(
+                len(item.labels), rules[:k] + rules[k + 1:], others, interval))
+            programme = Programme.of(problem, without, gains, limits, options)
+            reachable, _ = programme.forward()
+            programmes[k] = (programme, reachable, programme.backward(reachable))
+        programme, reachable, rest = programmes[k]
+        first = moved[k]
+        last = first + rules[k].duration_minutes // interval
+        if last > len(item.labels):
+            continue
+        for state, value in reachable[first].items():
+            after = state
+            for _ in range(first, last):
+                after = programme.rested(after)
+            worth = value + rest[last].get(after, -np.inf)
+            if best is None or worth > best[1]:
+                best = (moved, worth)
+    return best
+
+
+def break_moves(problem: Problem, rules: tuple[BreakRule, ...],
+                 starts: list[int]) -> Iterator[tuple[int, list[int]]]:
+    """(break index, break starts in offsets) with that break moved to another start
+    inside its window, ``min_minutes_between_breaks`` from the others (which stay)."""
     interval = problem.interval_minutes
     gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
     lengths = [rule.duration_minutes // interval for rule in rules]
@@ -255,10 +316,10 @@ def _break_moves(problem: Problem, rules: tuple[BreakRule, ...],
                            rule.latest_start_after_minutes // interval + 1):
             if start != starts[k] and all(start >= end + gap or start + lengths[k] + gap
                                           <= begin for begin, end in others):
-                yield [start if j == k else s for j, s in enumerate(starts)]
+                yield k, [start if j == k else s for j, s in enumerate(starts)]
 
 
-def _with_breaks(length: int, rules: tuple[BreakRule, ...], starts: list[int],
+def with_breaks(length: int, rules: tuple[BreakRule, ...], starts: list[int],
                  interval: int) -> list[Label]:
     """``length`` intervals off the phone with the breaks at ``starts`` (offsets)."""
     labels = [OFF_PHONE] * length
@@ -338,6 +399,88 @@ def _value(problem: Problem, labels: list[Label], gains: npt.NDArray[np.float64]
                for offset, (kind, detail, _) in enumerate(labels) if kind == "phone")
 
 
+@dataclass(frozen=True)
+class Programme:
+    """One agent-date's dynamic programme: its options per interval and its limits."""
+
+    labels: list[Label]
+    """The item's labels (only where the breaks are matters)."""
+    options: list[IntervalOptions]
+    limits: StressLimits | None
+    stretch_cap: int
+    track_daily: bool
+    """Whether the daily complaint cap can bind (more heavy options than it allows)."""
+
+    @classmethod
+    def of(cls, problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+           limits: StressLimits | None, options: list[IntervalOptions] | None = None,
+           ) -> Programme:
+        agent = problem.agents[item.agent_index]
+        if options is None:
+            options = interval_options(problem, item, gains)
+        heavy_intervals = sum(1 for _, heavy_option in options if heavy_option is not None)
+        return cls(item.labels, options, limits,
+                   agent.max_complaint_stretch_minutes // problem.interval_minutes,
+                   limits is not None and heavy_intervals > limits.daily_cap)
+
+    def rested(self, state: State) -> State:
+        """The state after one interval off the phone (a break or time off)."""
+        run, owed, today = state
+        if self.limits is not None and run >= self.limits.recovery_after:
+            return (0, self.limits.recovery_break - 1, today)
+        return (0, max(0, owed - 1), today)
+
+    def moves(self, state: State, offset: int) -> list[tuple[State, float, Label]]:
+        """(next state, gain, label) of every move allowed from ``state`` at ``offset``:
+        time off first, then the calm queue, then the complaint-heavy one."""
+        label = self.labels[offset]
+        if label[0] == "break":
+            return [(self.rested(state), 0.0, label)]
+        found: list[tuple[State, float, Label]] = [(self.rested(state), 0.0, OFF_PHONE)]
+        run, owed, today = state
+        if owed > 0:
+            return found
+        calm, complaint = self.options[offset]
+        limits = self.limits
+        if calm is not None and (limits is None or run < limits.recovery_after):
+            found.append(((0, 0, today), calm[1], calm[0]))
+        if complaint is None:
+            return found
+        if limits is None:
+            found.append(((0, 0, 0), complaint[1], complaint[0]))
+        elif run < self.stretch_cap and today < limits.daily_cap:
+            found.append(((run + 1, 0, today + 1 if self.track_daily else 0),
+                          complaint[1], complaint[0]))
+        return found
+
+    def forward(self) -> tuple[list[dict[State, float]], list[dict[State, tuple[State, Label]]]]:
+        """Best value of each state reachable before every offset (and after the last),
+        and per offset the (previous state, label) that reached each state."""
+        values: list[dict[State, float]] = [{(0, 0, 0): 0.0}]
+        steps: list[dict[State, tuple[State, Label]]] = []
+        for offset in range(len(self.labels)):
+            moves = [(following, value + gain, state, label)
+                     for state, value in values[-1].items()
+                     for following, gain, label in self.moves(state, offset)]
+            reached, back = _best_moves(moves)
+            values.append(reached)
+            steps.append(back)
+        return values, steps
+
+    def backward(self, reachable: list[dict[State, float]]) -> list[dict[State, float]]:
+        """Per offset, the best value of the rest of the shift from each state
+        ``reachable`` there (``forward``'s states)."""
+        rest: list[dict[State, float]] = [dict.fromkeys(reachable[-1], 0.0)]
+        for offset in range(len(self.labels) - 1, -1, -1):
+            after = rest[-1]
+            rest.append({state: max(gain + after[following]
+                                    for following, gain, _ in self.moves(state, offset)
+                                    if following in after)
+                         for state in reachable[offset]})
+        rest.reverse()
+        return rest
+
+
 def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
                 limits: StressLimits | None, options: list[IntervalOptions] | None = None,
                 ) -> tuple[list[Label], float]:
@@ -350,40 +493,9 @@ def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64
     must be followed by ``recovery_break`` intervals off the phone (a break counts);
     a calm queue may follow a shorter run. Ties prefer time off, then calm queues.
     """
-    agent = problem.agents[item.agent_index]
-    cap = agent.max_complaint_stretch_minutes // problem.interval_minutes
-    if options is None:
-        options = interval_options(problem, item, gains)
-    heavy_intervals = sum(1 for _, heavy_option in options if heavy_option is not None)
-    track_daily = limits is not None and heavy_intervals > limits.daily_cap
-    values: dict[State, float] = {(0, 0, 0): 0.0}
-    steps: list[dict[State, tuple[State, Label]]] = []
-    for offset, (calm, complaint) in enumerate(options):
-        label = item.labels[offset]
-        on_break = label[0] == "break"
-        moves: list[tuple[State, float, State, Label]] = []
-        for state, value in values.items():
-            run, owed, today = state
-            if limits is not None and run >= limits.recovery_after:
-                rested: State = (0, limits.recovery_break - 1, today)
-            else:
-                rested = (0, max(0, owed - 1), today)
-            moves.append((rested, value, state, label if on_break else OFF_PHONE))
-            if on_break or owed > 0:
-                continue
-            if calm is not None and (limits is None or run < limits.recovery_after):
-                moves.append(((0, 0, today), value + calm[1], state, calm[0]))
-            if complaint is None:
-                continue
-            if limits is None:
-                moves.append(((0, 0, 0), value + complaint[1], state, complaint[0]))
-            elif run < cap and today < limits.daily_cap:
-                moves.append(((run + 1, 0, today + 1 if track_daily else 0),
-                              value + complaint[1], state, complaint[0]))
-        values, back = _best_moves(moves)
-        steps.append(back)
-    state = max(values, key=lambda s: values[s])
-    best = values[state]
+    values, steps = Programme.of(problem, item, gains, limits, options).forward()
+    state = max(values[-1], key=lambda s: values[-1][s])
+    best = values[-1][state]
     labels: list[Label] = []
     for back in reversed(steps):
         state, chosen = back[state]

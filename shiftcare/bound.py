@@ -236,7 +236,9 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     complaint eligibility, and in stress-aware mode the daily complaint cap and the
     stretch cap with recovery summed over each class (``_add_compact_runs``), and
     availability and History rest as caps per class (a candidate's count at most the
-    class's agents allowed to work it, ``available_agents``); it drops rest between the
+    class's agents allowed to work it, ``available_agents``, shared out by availability
+    pattern, ``_add_availability_patterns``), History's consecutive days summed per
+    class (``_add_history_streaks``); it drops rest between the
     horizon's own shifts, break spacing, preferences and fairness. Every
     roster maps to a feasible point with the same coverage and a cost no lower than
     the LP's, so both optima (understaffing alone, then the full weighted objective)

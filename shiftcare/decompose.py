@@ -5,9 +5,10 @@ minutes on two cores (measured: 200 agents x 7 days, ~160k variables, CP-SAT imp
 the greedy roster by 12 % in 60 s; 1,000 x 28 would be ~3M variables). ``solve_large``
 starts from the cheaper of two constructive rosters, both valid for every hard and
 stress rule: ``shiftcare.greedy``'s and the shift plan's of
-``shiftcare.shiftplan`` (``best_start``), and then, until the time limit, re-solves one
-*block* (some agents on a window of dates) at a time with CP-SAT while every other
-agent-date stays fixed:
+``shiftcare.shiftplan`` (``best_start``), re-plans its activities by dynamic
+programming (``shiftcare.activities``, ``REPLAN_SHARE`` of the time limit), and then,
+until the time limit, re-solves one *block* (some agents on a window of dates) at a
+time with CP-SAT while every other agent-date stays fixed:
 
 - the sub-problem is the whole horizon with only the block's agents, ``off`` outside
   the window, each keeping exactly the hours and dates its fixed shifts leave; min rest
@@ -24,8 +25,9 @@ agent-date stays fixed:
   a much smaller model, so CP-SAT gets further in the same time (measured on 200 x 7,
   60 s: 12,915-13,185 understaffed agent-minutes against 14,460 with shift rounds only).
 
-The objective of the final roster is computed from the validator's figures and the
-bound is the compact LP bound of ``shiftcare.bound`` over the whole horizon.
+The activities are re-planned once more at the end (``_polish_seconds``). The objective
+of the final roster is computed from the validator's figures and the bound is the
+compact LP bound of ``shiftcare.bound`` over the whole horizon.
 """
 
 from __future__ import annotations
@@ -497,21 +499,25 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     if options is not None:
         polish = _polish_seconds(problem)
         deadline = started + options.time_limit_seconds - _closing_seconds(problem) - polish
-        start = best_start(problem, required, mode, greedy, plan,
-                           MATCH_SHARE * options.time_limit_seconds, options.workers)
-        start, _ = improve_activities(problem, required, mode, start, time.monotonic()
-                                      + REPLAN_SHARE * options.time_limit_seconds)
 
         def report(objective: float) -> None:
             if progress is not None:
                 floor = -math.inf if bound is None else bound
                 progress(time.monotonic() - started, objective, min(floor, objective))
 
+        start = best_start(problem, required, mode, greedy, plan,
+                           MATCH_SHARE * options.time_limit_seconds, options.workers)
+        start, improved = improve_activities(
+            problem, required, mode, start,
+            time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed)
+        log.info("activity re-planning of the start roster: %d moves kept", improved)
+        report(_fast_objective(problem, _split_roster(problem, start), required))
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
                                            deadline, report)
         roster, improved = improve_activities(problem, required, mode, roster,
-                                              max(time.monotonic(), deadline) + polish)
-        log.info("activity re-planning: %d agent-dates improved", improved)
+                                              max(time.monotonic(), deadline) + polish,
+                                              options.seed)
+        log.info("activity re-planning of the final roster: %d moves kept", improved)
         if any(not v.stress or mode == "stress-aware" for v in validate(problem, roster)):
             log.warning("fix-and-optimise roster breaks a rule; keeping the greedy roster")
             roster = greedy

@@ -6,12 +6,14 @@ class, date and candidate shift the number of agents working it, with breaks, ph
 time, the daily complaint cap, the stretch cap and recovery summed per class), rounds
 its shift counts per class and date (``plan_shift_counts``), then:
 
-1. ``assign_agents``: date by date, earliest start first, each planned shift goes to a
-   named agent of its class (else an agent with the same shift type and at least its
-   skills, else an agent of its class at the nearest other start) who may work it under
-   their own rules: availability, min rest (History included), max consecutive days
-   (History included), max days and max hours. Agents with the most missing minimum
-   hours per remaining open date go first;
+1. ``assign_agents``: named agents for the planned shifts under their own rules:
+   availability, min rest (History included), max consecutive days (History
+   included), max days and max hours. ``match_week`` matches agents to planned shifts
+   over the whole week with CP-SAT (each shift valued by the LP's coverage duals);
+   ``_give_out`` then gives out what is left date by date, earliest start first: to
+   the agent of its class with the most missing minimum hours per remaining open date,
+   else an agent with the same shift type and at least its skills, else an agent of
+   its class at the nearest other start;
 2. ``add_missing_hours``: agents still short of their minimum hours get extra shifts on
    free dates (the candidate covering the most remaining need); then
    ``add_useful_shifts``: agents whose rules still allow a shift get one while it saves
