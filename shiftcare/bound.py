@@ -27,6 +27,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare.model.builder import ShiftPolicy
+from shiftcare.model.options import candidate_shifts
 from shiftcare.problem import Mode, Problem, Settings
 
 log = logging.getLogger("shiftcare")
@@ -331,8 +332,6 @@ def _add_availability_patterns(problem: Problem, solver: pywraplp.Solver, group:
     agents' shifts (a transportation of agents to candidates, so agents allowed only late
     starts never count towards early ones). Nothing is added when every agent of the class
     may work every candidate."""
-    from shiftcare.model.options import candidate_shifts
-
     keys = [(c.shift_type.id, c.start) for c in candidates]
     patterns: dict[frozenset[tuple[str, int]], int] = defaultdict(int)
     for agent_index in group:
@@ -361,8 +360,6 @@ def available_agents(problem: Problem, group: list[int],
                      day: int) -> tuple[dict[tuple[str, int], int], int]:
     """Agents of the class whose availability (and History rest) allows each candidate
     (type, start) on ``day``, and those who may work any shift that day."""
-    from shiftcare.model.options import candidate_shifts
-
     counts: dict[tuple[str, int], int] = defaultdict(int)
     present = 0
     for agent_index in group:
@@ -386,8 +383,6 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
     it keeps and drops; ``runs=False`` leaves out the summed stretch-cap and recovery rows.
     ``make_shift_vars`` defaults to ``relaxed_shift_vars``.
     """
-    from shiftcare.model.options import candidate_shifts
-
     make_vars = make_shift_vars or partial(relaxed_shift_vars, problem)
     under_w, phone_w, paid_w = weights
     infinity = solver.infinity()

@@ -550,9 +550,9 @@ def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 
 
 def _polish_seconds(problem: Problem) -> float:
-    """Time for re-planning every agent-date's activities (``improve_activities``) at
-    the start and at the end (measured about 0.6 s a pass on 1,400 agent-dates; room for
-    three passes)."""
+    """Time kept for re-planning the final roster's activities (``improve_activities``):
+    room for about three passes of every agent-date alone (measured 0.6 s a pass on
+    1,400 agent-dates); break and group moves use what is left of it."""
     return 0.5 + 3 * len(problem.agents) * problem.days / 2_000
 
 

@@ -378,6 +378,16 @@ def test_activity_blocks_keep_every_shift_and_break_no_rule(
     assert after < before
 
 
+def _bound_and_optimum_understaffing(problem: Problem) -> tuple[float | None, object]:
+    """The compact bound's understaffed agent-minutes and CP-SAT's proven optimum's."""
+    required = required_agents(problem)
+    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    return (bound.understaffed_minutes,
+            evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"])
+
+
 def test_compact_bound_counts_agents_off_by_availability() -> None:
     """Two agents, one of them off: the bound knows only one can work."""
     from tests import tiny
@@ -385,12 +395,7 @@ def test_compact_bound_counts_agents_off_by_availability() -> None:
     problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")],
                            need={("main", tiny.at(8), tiny.at(12)): 2})
     problem = problem.replace(availability=(Availability("A2", 0, "off"),))
-    required = required_agents(problem)
-    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
-    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
-    assert optimum.info.status == "OPTIMAL"
-    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
-    assert bound.understaffed_minutes == short == 4 * 60
+    assert _bound_and_optimum_understaffing(problem) == (4 * 60,) * 2
 
 
 def test_compact_bound_knows_which_starts_each_agent_may_take() -> None:
@@ -404,12 +409,7 @@ def test_compact_bound_knows_which_starts_each_agent_may_take() -> None:
     window = Availability("A2", 0, "window", window_from=10 * 60, window_to=14 * 60)
     problem = problem.replace(availability=(window,))
     assert len(contract_classes(problem, "stress-aware")) == 1
-    required = required_agents(problem)
-    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
-    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
-    assert optimum.info.status == "OPTIMAL"
-    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
-    assert bound.understaffed_minutes == short == 2 * 60
+    assert _bound_and_optimum_understaffing(problem) == (2 * 60,) * 2
 
 
 @pytest.mark.parametrize(("streak", "short_days"), [(6, 1), (5, 1), (4, 0)])
@@ -424,12 +424,7 @@ def test_compact_bound_counts_the_rest_day_history_forces(streak: int,
                            need={("main", tiny.at(8), tiny.at(12)): 1,
                                  ("main", tiny.at(32), tiny.at(36)): 1})
     problem = problem.replace(history=(History("A1", -24 * 60, streak),))
-    required = required_agents(problem)
-    bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
-    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
-    assert optimum.info.status == "OPTIMAL"
-    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
-    assert bound.understaffed_minutes == short == short_days * 4 * 60
+    assert _bound_and_optimum_understaffing(problem) == (short_days * 4 * 60,) * 2
 
 
 def test_weekly_match_names_agents_the_date_by_date_pass_runs_out_of() -> None:
