@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shiftcare.problem import MINUTES_PER_DAY, BreakRule, Mode, Problem
-from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution
+from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, merge_blocks
 
 Label = tuple[ActivityKind, str, bool]
 """(activity, detail, paid) of one interval, as in ``ActivityBlock``."""
@@ -547,15 +547,6 @@ def _to_solution(problem: Problem, solution: Solution, dates: list[AgentDate]) -
     blocks: list[ActivityBlock] = []
     for item in sorted(dates, key=lambda d: (d.agent_index, d.shift.start)):
         shift = item.shift
-        for offset, (kind, detail, paid) in enumerate(item.labels):
-            minute = shift.start + offset * interval
-            last = blocks[-1] if blocks else None
-            if (last is not None and last.agent_id == shift.agent_id and last.day == shift.day
-                    and last.end == minute and (last.activity, last.detail, last.paid)
-                    == (kind, detail, paid)):
-                blocks[-1] = ActivityBlock(shift.agent_id, shift.day, last.start,
-                                           minute + interval, kind, detail, paid)
-            else:
-                blocks.append(ActivityBlock(shift.agent_id, shift.day, minute,
-                                            minute + interval, kind, detail, paid))
+        blocks.extend(merge_blocks(shift.agent_id, shift.day, shift.start, interval,
+                                   item.labels))
     return solution.replace(activities=tuple(blocks))

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import Agent, BreakRule, Mode, Problem, Settings
-from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo
+from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo, merge_blocks
 
 
 @dataclass
@@ -478,14 +478,6 @@ def _to_solution(problem: Problem, planned: list[_Planned], mode: Mode) -> Solut
         candidate = plan.candidate
         shifts.append(Shift(agent_id, candidate.day, candidate.shift_type.id, candidate.start,
                             candidate.end))
-        for offset, (kind, detail, paid) in enumerate(plan.labels):
-            minute = candidate.start + offset * interval
-            last = blocks[-1] if blocks else None
-            if (last and last.agent_id == agent_id and last.day == candidate.day
-                    and (last.activity, last.detail, last.paid) == (kind, detail, paid)):
-                blocks[-1] = ActivityBlock(agent_id, candidate.day, last.start,
-                                           minute + interval, kind, detail, paid)
-            else:
-                blocks.append(ActivityBlock(agent_id, candidate.day, minute, minute + interval,
-                                            kind, detail, paid))
+        blocks.extend(merge_blocks(agent_id, candidate.day, candidate.start, interval,
+                                   plan.labels))
     return Solution(tuple(shifts), tuple(blocks), SolveInfo(status="FEASIBLE", mode=mode))

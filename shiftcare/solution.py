@@ -7,6 +7,7 @@ horizon start, as in ``shiftcare.problem``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -83,3 +84,24 @@ class Solution:
                 key=lambda b: b.start,
             )
         )
+
+
+def merge_blocks(
+    agent_id: str,
+    day: int,
+    start: int,
+    interval: int,
+    labels: Sequence[tuple[ActivityKind, str, bool]],
+) -> list[ActivityBlock]:
+    """Consecutive intervals with the same activity, detail and pay become one block."""
+    blocks: list[ActivityBlock] = []
+    for offset, (kind, detail, paid) in enumerate(labels):
+        minute = start + offset * interval
+        last = blocks[-1] if blocks else None
+        if last and (last.activity, last.detail, last.paid) == (kind, detail, paid):
+            blocks[-1] = ActivityBlock(agent_id, day, last.start, minute + interval, kind,
+                                       detail, paid)
+        else:
+            blocks.append(ActivityBlock(agent_id, day, minute, minute + interval, kind,
+                                        detail, paid))
+    return blocks

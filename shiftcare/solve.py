@@ -21,7 +21,15 @@ from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.hints import add_roster_shift_hints, add_solution_hint
 from shiftcare.model.objective import objective_value
 from shiftcare.problem import Mode, Problem
-from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo, Status
+from shiftcare.solution import (
+    ActivityBlock,
+    ActivityKind,
+    Shift,
+    Solution,
+    SolveInfo,
+    Status,
+    merge_blocks,
+)
 from shiftcare.staffing import required_agents
 
 log = logging.getLogger("shiftcare")
@@ -304,26 +312,7 @@ def extract_roster(
         for (q, t), var in agent_day.phone.items():
             if first <= t < first + len(labels) and solver.boolean_value(var):
                 labels[t - first] = ("phone", problem.queues[q].id, True)
-        blocks.extend(_merge_blocks(agent_id, agent_day.day, candidate.start, interval, labels))
+        blocks.extend(merge_blocks(agent_id, agent_day.day, candidate.start, interval, labels))
     return tuple(shifts), tuple(blocks)
 
 
-def _merge_blocks(
-    agent_id: str,
-    day: int,
-    start: int,
-    interval: int,
-    labels: list[tuple[ActivityKind, str, bool]],
-) -> list[ActivityBlock]:
-    """Consecutive intervals with the same activity, detail and pay become one block."""
-    blocks: list[ActivityBlock] = []
-    for offset, (kind, detail, paid) in enumerate(labels):
-        minute = start + offset * interval
-        last = blocks[-1] if blocks else None
-        if last and (last.activity, last.detail, last.paid) == (kind, detail, paid):
-            blocks[-1] = ActivityBlock(agent_id, day, last.start, minute + interval, kind,
-                                       detail, paid)
-        else:
-            blocks.append(ActivityBlock(agent_id, day, minute, minute + interval, kind,
-                                        detail, paid))
-    return blocks
