@@ -15,7 +15,6 @@ earlier, where the queue has room, or takes a break right after it.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from shiftcare.greedy import spaced_break_starts
 from shiftcare.problem import MINUTES_PER_DAY, BreakRule, Mode, Problem
 from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, merge_blocks
 
@@ -70,6 +70,7 @@ class Replanner:
     mode: Mode
     dates: list[AgentDate]
     counts: npt.NDArray[np.int64]
+    limits: StressLimits | None
     tie_weight: float
     """Weight of the squared shortage in the potential: small enough that no plan's
     squared-shortage terms outweigh one agent-interval of the objective."""
@@ -87,7 +88,7 @@ class Replanner:
         longest = max((len(item.labels) for item in dates), default=1)
         tie = min(weights, default=1.0) / (4.0 * longest * (2 * int(required.max(initial=0))
                                                           + 1))
-        return cls(problem, required, mode, dates, counts, tie)
+        return cls(problem, required, mode, dates, counts, stress_limits(problem, mode), tie)
 
     def potential(self, first_day: int, last_day: int) -> float:
         """The objective's coverage terms (understaffing, overstaffing) plus
@@ -110,13 +111,19 @@ class Replanner:
         gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
                             self.tie_weight)
         current = _value(self.problem, item.labels, gains)
-        labels, value = best_labels(self.problem, item, gains,
-                                    stress_limits(self.problem, self.mode))
+        labels, value = best_labels(self.problem, item, gains, self.limits)
         better = value > current + 1e-9
         if better:
             item.labels = labels
         _count(self.problem, item, self.counts, 1)
         return better
+
+    def near(self, group: list[AgentDate]) -> list[AgentDate]:
+        """The agent-dates whose shifts may share an interval with the group's: only
+        their re-plans can change when the group's phone time does."""
+        first = min(item.shift.day for item in group) - 1
+        last = max(item.shift.day for item in group) + 1
+        return [item for item in self.dates if first <= item.shift.day <= last]
 
     def by_shortage(self) -> list[AgentDate]:
         """The agent-dates, those whose shift spans the most agents short first."""
@@ -137,15 +144,14 @@ class Replanner:
         _count(self.problem, item, self.counts, -1)
         gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
                             self.tie_weight)
-        limits = stress_limits(self.problem, self.mode)
         current = _value(self.problem, item.labels, gains)
-        moved = best_break_move(self.problem, item, gains, limits, rules, starts)
+        moved = best_break_move(self.problem, item, gains, self.limits, rules, starts)
         kept = False
         if moved is not None and moved[1] > current + 1e-9:
             trial = AgentDate(item.agent_index, item.shift, item.first,
                               with_breaks(len(item.labels), rules, moved[0],
-                                           self.problem.interval_minutes))
-            labels, value = best_labels(self.problem, trial, gains, limits)
+                                          self.problem.interval_minutes))
+            labels, value = best_labels(self.problem, trial, gains, self.limits)
             kept = value > current + 1e-9
             if kept:
                 item.labels = labels
@@ -217,20 +223,21 @@ def _group_moves(replanner: Replanner, rng: np.random.Generator, deadline: float
         if not group:
             break
         if replanner.replan_group(group):
-            kept += 1 + _descend(replanner, deadline)
+            kept += 1 + _descend(replanner, deadline, replanner.near(group))
             failed = 0
         else:
             failed += 1
     return kept
 
 
-def _descend(replanner: Replanner, deadline: float) -> int:
-    """Passes re-planning every agent-date alone until one changes nothing or the
-    deadline; returns the re-plans kept."""
+def _descend(replanner: Replanner, deadline: float,
+             items: list[AgentDate] | None = None) -> int:
+    """Passes re-planning every agent-date (or only ``items``) alone until one changes
+    nothing or the deadline; returns the re-plans kept."""
     improved = 0
     while time.monotonic() < deadline:
         changed = 0
-        for item in replanner.dates:
+        for item in replanner.dates if items is None else items:
             if time.monotonic() >= deadline:
                 break
             changed += replanner.replan(item)
@@ -304,23 +311,22 @@ def best_break_move(problem: Problem, item: AgentDate, gains: npt.NDArray[np.flo
 
 
 def break_moves(problem: Problem, rules: tuple[BreakRule, ...],
-                 starts: list[int]) -> Iterator[tuple[int, list[int]]]:
+                starts: list[int]) -> Iterator[tuple[int, list[int]]]:
     """(break index, break starts in offsets) with that break moved to another start
-    inside its window, ``min_minutes_between_breaks`` from the others (which stay)."""
+    inside its window, ``min_minutes_between_breaks`` from the others (which stay;
+    ``greedy.spaced_break_starts``)."""
     interval = problem.interval_minutes
-    gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
-    lengths = [rule.duration_minutes // interval for rule in rules]
+    spans = [(start, start + rule.duration_minutes // interval)
+             for rule, start in zip(rules, starts, strict=True)]
     for k, rule in enumerate(rules):
-        others = [(starts[j], starts[j] + lengths[j]) for j in range(len(rules)) if j != k]
-        for start in range(rule.earliest_start_after_minutes // interval,
-                           rule.latest_start_after_minutes // interval + 1):
-            if start != starts[k] and all(start >= end + gap or start + lengths[k] + gap
-                                          <= begin for begin, end in others):
+        others = spans[:k] + spans[k + 1:]
+        for start in spaced_break_starts(problem, rule, others):
+            if start != starts[k]:
                 yield k, [start if j == k else s for j, s in enumerate(starts)]
 
 
 def with_breaks(length: int, rules: tuple[BreakRule, ...], starts: list[int],
-                 interval: int) -> list[Label]:
+                interval: int) -> list[Label]:
     """``length`` intervals off the phone with the breaks at ``starts`` (offsets)."""
     labels = [OFF_PHONE] * length
     for rule, start in zip(rules, starts, strict=True):

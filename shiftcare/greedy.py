@@ -271,13 +271,22 @@ def allowed_break_starts(problem: Problem, rule: BreakRule,
     """Starts of ``rule``'s break inside its window, ``min_minutes_between_breaks`` from the
     ``placed`` breaks (all in intervals from the shift start); the whole window if none is."""
     interval = problem.interval_minutes
+    window = range(rule.earliest_start_after_minutes // interval,
+                   rule.latest_start_after_minutes // interval + 1)
+    return spaced_break_starts(problem, rule, placed) or list(window)
+
+
+def spaced_break_starts(problem: Problem, rule: BreakRule,
+                        placed: list[tuple[int, int]]) -> list[int]:
+    """Starts of ``rule``'s break inside its window, ``min_minutes_between_breaks`` from the
+    ``placed`` breaks (all in intervals from the shift start); maybe none."""
+    interval = problem.interval_minutes
     gap = math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9)
     length = rule.duration_minutes // interval
-    options = range(rule.earliest_start_after_minutes // interval,
-                    rule.latest_start_after_minutes // interval + 1)
-    allowed = [s for s in options
-               if all(s >= e + gap or s + length + gap <= b for b, e in placed)]
-    return allowed or list(options)
+    window = range(rule.earliest_start_after_minutes // interval,
+                   rule.latest_start_after_minutes // interval + 1)
+    return [s for s in window
+            if all(s >= e + gap or s + length + gap <= b for b, e in placed)]
 
 
 def _place_breaks(problem: Problem, plan: _Planned, need: npt.NDArray[np.float64]) -> None:

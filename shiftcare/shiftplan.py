@@ -53,6 +53,8 @@ log = logging.getLogger("shiftcare")
 
 PlanKey = tuple[int, int, str, int]
 """(class index, date, shift type id, start minute): one planned shift kind."""
+CandidateOptions = dict[tuple[int, int], dict[tuple[str, int], Candidate]]
+"""(agent index, date) -> (shift type id, start minute) -> the agent's candidate."""
 
 
 @dataclass(frozen=True)
@@ -205,14 +207,15 @@ def assign_agents(problem: Problem, plan: ShiftPlan,
     giving out every planned shift date by date alone, which is also the answer without
     ``match_seconds``.
     """
-    by_date = _give_out(problem, plan, dict(plan.counts), _loads(problem))
+    options = _options(problem)
+    by_date = _give_out(problem, plan, dict(plan.counts), _loads(problem), options)
     if match_seconds <= 0:
         return by_date
-    matched = match_week(problem, plan, match_seconds, workers)
+    matched = match_week(problem, plan, match_seconds, workers, options)
     if matched is None:
         return by_date
     loads, left = matched
-    weekly = _give_out(problem, plan, left, loads)
+    weekly = _give_out(problem, plan, left, loads, options)
     minutes = (sum(load.paid_minutes for load in weekly),
                sum(load.paid_minutes for load in by_date))
     log.info("shift plan: agents named for %d paid minutes by the weekly match, %d date "
@@ -221,9 +224,9 @@ def assign_agents(problem: Problem, plan: ShiftPlan,
 
 
 def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
-              loads: list[AgentLoad]) -> list[AgentLoad]:
+              loads: list[AgentLoad], options: CandidateOptions) -> list[AgentLoad]:
     """Give out ``counts`` planned shifts on top of ``loads``, date by date and earliest
-    start first.
+    start first (``options``: ``_options``).
 
     A planned shift goes to the most urgent (``_urgency``) agent of its class who may
     work it (``may_add``), else of another class with its shift type and at least its
@@ -231,7 +234,6 @@ def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
     may work is dropped.
     """
     open_dates = [_open_dates(problem, i) for i in range(len(problem.agents))]
-    options = _options(problem)
     dropped = 0
     for day in range(problem.days):
         slots = sorted(((key, count) for key, count in counts.items()
@@ -260,7 +262,7 @@ def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
     return loads
 
 
-def _options(problem: Problem) -> dict[tuple[int, int], dict[tuple[str, int], Candidate]]:
+def _options(problem: Problem) -> CandidateOptions:
     """(agent index, date) -> (shift type id, start minute) -> the agent's candidate."""
     return {(i, d): {(c.shift_type.id, c.start): c for c in candidate_shifts(problem, i, d)}
             for i in range(len(problem.agents)) for d in range(problem.days)}
@@ -275,6 +277,7 @@ def _stand_ins(problem: Problem, group: list[int]) -> list[int]:
 
 
 def match_week(problem: Problem, plan: ShiftPlan, seconds: float, workers: int,
+               options: CandidateOptions | None = None,
                ) -> tuple[list[AgentLoad], dict[PlanKey, int]] | None:
     """Named agents for the planned shifts over the whole horizon at once (CP-SAT).
 
@@ -292,7 +295,7 @@ def match_week(problem: Problem, plan: ShiftPlan, seconds: float, workers: int,
     ``seconds``.
     """
     model = cp_model.CpModel()
-    options = _options(problem)
+    options = _options(problem) if options is None else options
     class_of = {i: c for c, group in enumerate(plan.classes) for i in group}
     stand_ins = {c: set(_stand_ins(problem, group)) for c, group in enumerate(plan.classes)}
     empty = _loads(problem)
@@ -392,7 +395,7 @@ def _add_agent_rules(problem: Problem, model: cp_model.CpModel, load: AgentLoad,
 
 
 def _nearest_start(problem: Problem, loads: list[AgentLoad],
-                   options: dict[tuple[int, int], dict[tuple[str, int], Candidate]],
+                   options: CandidateOptions,
                    open_dates: list[list[int]], members: list[int], day: int,
                    key: tuple[str, int]) -> tuple[int | None, tuple[str, int]]:
     """The most urgent member who may work the planned shift type on ``day`` at the start
@@ -411,7 +414,7 @@ def _nearest_start(problem: Problem, loads: list[AgentLoad],
 
 
 def _ranked(problem: Problem, loads: list[AgentLoad],
-            options: dict[tuple[int, int], dict[tuple[str, int], Candidate]],
+            options: CandidateOptions,
             open_dates: list[list[int]], members: list[int], day: int,
             key: tuple[str, int]) -> list[int]:
     """The members who may work ``key`` on ``day``, most urgent first (then fewest paid
@@ -429,7 +432,7 @@ def _ranked(problem: Problem, loads: list[AgentLoad],
 
 
 def _most_urgent(problem: Problem, loads: list[AgentLoad],
-                 options: dict[tuple[int, int], dict[tuple[str, int], Candidate]],
+                 options: CandidateOptions,
                  open_dates: list[list[int]], members: list[int], day: int,
                  key: tuple[str, int]) -> int | None:
     """The member who may work ``key`` on ``day`` with the highest urgency, or None."""
