@@ -104,19 +104,30 @@ class Replanner:
                      + settings.weight_overstaffing * over.sum()
                      + self.tie_weight * (short.astype(np.float64) ** 2).sum())
 
-    def replan(self, item: AgentDate) -> bool:
-        """Re-plan one agent-date against everyone else's phone time; True when its plan
-        changed (lowering the potential)."""
+    def _lift(self, item: AgentDate) -> tuple[npt.NDArray[np.float64], float]:
+        """Take the item's phone time out of the counts (the caller puts its new plan
+        back); its gains against everyone else and what its current plan is worth."""
         _count(self.problem, item, self.counts, -1)
         gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
                             self.tie_weight)
-        current = _value(self.problem, item.labels, gains)
-        labels, value = best_labels(self.problem, item, gains, self.limits)
-        better = value > current + 1e-9
-        if better:
-            item.labels = labels
+        return gains, _value(self.problem, item.labels, gains)
+
+    def _settle(self, item: AgentDate, plan: tuple[list[Label], float] | None,
+                current: float) -> bool:
+        """Give the item ``plan`` (labels, worth) when it is worth more than ``current``,
+        and put its phone time back in the counts; True when it took the plan."""
+        better = plan is not None and plan[1] > current + 1e-9
+        if plan is not None and better:
+            item.labels = plan[0]
         _count(self.problem, item, self.counts, 1)
         return better
+
+    def replan(self, item: AgentDate) -> bool:
+        """Re-plan one agent-date against everyone else's phone time; True when its plan
+        changed (lowering the potential)."""
+        gains, current = self._lift(item)
+        return self._settle(item, best_labels(self.problem, item, gains, self.limits),
+                            current)
 
     def near(self, group: list[AgentDate]) -> list[AgentDate]:
         """The agent-dates whose shifts may share an interval with the group's: only
@@ -141,22 +152,15 @@ class Replanner:
         starts = [s for s in found if s is not None]
         if not rules or len(starts) < len(rules):
             return False
-        _count(self.problem, item, self.counts, -1)
-        gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
-                            self.tie_weight)
-        current = _value(self.problem, item.labels, gains)
+        gains, current = self._lift(item)
         moved = best_break_move(self.problem, item, gains, self.limits, rules, starts)
-        kept = False
+        plan = None
         if moved is not None and moved[1] > current + 1e-9:
             trial = AgentDate(item.agent_index, item.shift, item.first,
                               with_breaks(len(item.labels), rules, moved[0],
                                           self.problem.interval_minutes))
-            labels, value = best_labels(self.problem, trial, gains, self.limits)
-            kept = value > current + 1e-9
-            if kept:
-                item.labels = labels
-        _count(self.problem, item, self.counts, 1)
-        return kept
+            plan = best_labels(self.problem, trial, gains, self.limits)
+        return self._settle(item, plan, current)
 
     def replan_group(self, group: list[AgentDate]) -> bool:
         """Take the group's agent-dates (one date) off the phone and re-plan them one
