@@ -16,14 +16,16 @@ earlier, where the queue has room, or takes a break right after it.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from shiftcare.greedy import spaced_break_starts
+from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import MINUTES_PER_DAY, BreakRule, Mode, Problem
+from shiftcare.shiftplan import streak_through
 from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, merge_blocks
 
 Label = tuple[ActivityKind, str, bool]
@@ -55,6 +57,8 @@ class StressLimits:
     daily_cap: int
 
 
+REFINED_STARTS = 2
+"""Shift moves whose breaks move too (``Replanner.move_shift``): the best so far."""
 GROUP_SIZE = 6
 """Agent-dates re-planned together in one group move (``Replanner.replan_group``)."""
 PATIENCE = 1_000
@@ -74,6 +78,8 @@ class Replanner:
     tie_weight: float
     """Weight of the squared shortage in the potential: small enough that no plan's
     squared-shortage terms outweigh one agent-interval of the objective."""
+    by_agent: dict[int, list[AgentDate]]
+    """Each agent's agent-dates (the rest and hours rules of shift moves look at all)."""
 
     @classmethod
     def of(cls, problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -88,7 +94,11 @@ class Replanner:
         longest = max((len(item.labels) for item in dates), default=1)
         tie = min(weights, default=1.0) / (4.0 * longest * (2 * int(required.max(initial=0))
                                                           + 1))
-        return cls(problem, required, mode, dates, counts, stress_limits(problem, mode), tie)
+        by_agent: dict[int, list[AgentDate]] = {}
+        for item in dates:
+            by_agent.setdefault(item.agent_index, []).append(item)
+        return cls(problem, required, mode, dates, counts, stress_limits(problem, mode), tie,
+                   by_agent)
 
     def potential(self, first_day: int, last_day: int) -> float:
         """The objective's coverage terms (understaffing, overstaffing) plus
@@ -162,6 +172,50 @@ class Replanner:
             plan = best_labels(self.problem, trial, gains, self.limits)
         return self._settle(item, plan, current)
 
+    def move_shift(self, item: AgentDate) -> bool:
+        """Try the agent-date's shift at every other start and shift type the agent may
+        work on its date or on a date it has off (``shift_moves``), each with its breaks
+        placed and its phone time planned (``planned_shift``); keep the best when it
+        lowers the potential plus the paid-hours and ``prefer_off`` costs. True when
+        kept.
+
+        Every start is first planned with its breaks where the phone is worth least
+        (one programme each); only the ``REFINED_STARTS`` best then move their breaks.
+        """
+        problem = self.problem
+        moves = shift_moves(problem, item, self.by_agent[item.agent_index])
+        if not moves:
+            return False
+        _, current = self._lift(item)
+        paid_now = problem.shift_type(item.shift.shift_type).paid_minutes
+        hour_weight = problem.settings.weight_paid_hour / 60
+        agent_id = item.shift.agent_id
+        planned: list[tuple[float, AgentDate, npt.NDArray[np.float64], float]] = []
+        for candidate in moves:
+            trial = _candidate_date(problem, item, candidate)
+            trial_gains = phone_gains(problem, self.required, self.mode, trial, self.counts,
+                                      self.tie_weight)
+            cost = (hour_weight * (candidate.shift_type.paid_minutes - paid_now)
+                    + problem.settings.weight_preference
+                    * (prefers_off(problem, agent_id, candidate.day)
+                       - prefers_off(problem, agent_id, item.shift.day)))
+            if _phone_ceiling(trial_gains) - cost <= current + 1e-9:
+                continue
+            if not _place_breaks_cheaply(problem, trial, trial_gains):
+                continue
+            trial.labels, worth = best_labels(problem, trial, trial_gains, self.limits)
+            planned.append((worth - cost, trial, trial_gains, cost))
+        planned.sort(key=lambda entry: -entry[0])
+        best: tuple[float, AgentDate] | None = None
+        for _, trial, trial_gains, cost in planned[:REFINED_STARTS]:
+            worth = planned_shift(problem, trial, trial_gains, self.limits) - cost
+            if worth > current + 1e-9 and (best is None or worth > best[0]):
+                best = (worth, trial)
+        if best is not None:
+            item.shift, item.first, item.labels = best[1].shift, best[1].first, best[1].labels
+        _count(problem, item, self.counts, 1)
+        return best is not None
+
     def replan_group(self, group: list[AgentDate]) -> bool:
         """Take the group's agent-dates (one date) off the phone and re-plan them one
         after another; keep the result when it lowers the potential, else restore."""
@@ -186,35 +240,41 @@ class Replanner:
 
 def improve_activities(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                        solution: Solution, deadline: float, seed: int = 0,
-                       ) -> tuple[Solution, int]:
+                       move_shifts: bool = False) -> tuple[Solution, int]:
     """``solution`` with its phone time and breaks re-planned until ``deadline``
     (``time.monotonic()``): passes re-planning every agent-date alone (``best_labels``)
-    until one changes nothing; then, while a round keeps a move, one break move per
-    agent-date (``move_breaks``, those spanning the most shortage first) and group
-    moves (``GROUP_SIZE`` agent-dates present in one understaffed interval, re-planned
+    until one changes nothing; then, while a round keeps a move, with ``move_shifts``
+    one shift move per agent-date (``Replanner.move_shift``: another start or shift
+    type on the same date), one break move per agent-date (``move_breaks``), each
+    round of moves taking those spanning the most shortage first, and group moves
+    (``GROUP_SIZE`` agent-dates present in one understaffed interval, re-planned
     together) until ``PATIENCE`` fail in a row.
 
     Returns the roster and the number of re-plans kept.
     """
     replanner = Replanner.of(problem, required, mode, solution)
+    origins = {item.shift: item for item in replanner.dates}
     rng = np.random.default_rng(seed)
     improved = _descend(replanner, deadline)
     while time.monotonic() < deadline:
-        kept = _move_breaks(replanner, deadline) + _group_moves(replanner, rng, deadline)
+        kept = _move_each(replanner, replanner.move_shift, deadline) if move_shifts else 0
+        kept += _move_each(replanner, replanner.move_breaks, deadline)
+        kept += _group_moves(replanner, rng, deadline)
         improved += kept
         if kept == 0:
             break
-    return _to_solution(problem, solution, replanner.dates), improved
+    return _to_solution(problem, solution, origins), improved
 
 
-def _move_breaks(replanner: Replanner, deadline: float) -> int:
-    """One break move per agent-date, those spanning the most shortage first, then
-    passes alone; returns the moves kept."""
+def _move_each(replanner: Replanner, move: Callable[[AgentDate], bool],
+               deadline: float) -> int:
+    """One ``move`` per agent-date, those spanning the most shortage first, then passes
+    alone; returns the moves kept."""
     kept = 0
     for item in replanner.by_shortage():
         if time.monotonic() >= deadline:
             break
-        kept += replanner.move_breaks(item)
+        kept += move(item)
     return kept + (_descend(replanner, deadline) if kept else 0)
 
 
@@ -327,6 +387,101 @@ def break_moves(problem: Problem, rules: tuple[BreakRule, ...],
         for start in spaced_break_starts(problem, rule, others):
             if start != starts[k]:
                 yield k, [start if j == k else s for j, s in enumerate(starts)]
+
+
+def shift_moves(problem: Problem, item: AgentDate,
+                own: list[AgentDate]) -> list[Candidate]:
+    """The unblocked shifts (``candidate_shifts``: start grid, windows, weekdays,
+    availability, History) the agent may work instead of the item's: on its date or on a
+    date it has off, ``min_rest_hours`` from the agent's other shifts (``own``), within
+    ``max_consecutive_days`` (History included) and the contract's weekly hours."""
+    agent = problem.agents[item.agent_index]
+    rest = round(agent.min_rest_hours * 60)
+    others = [other.shift for other in own if other is not item]
+    worked = {s.day for s in others}
+    history = problem.history_of(agent.id)
+    history_streak = 0 if history is None else history.consecutive_days_worked
+    paid_others = sum(problem.shift_type(s.shift_type).paid_minutes for s in others)
+    paid_now = paid_others + problem.shift_type(item.shift.shift_type).paid_minutes
+    low, high = agent.min_hours * 60 - 1e-6, agent.max_hours * 60 + 1e-6
+    moves = []
+    for day in range(problem.days):
+        if day in worked or (day != item.shift.day and streak_through(
+                worked, history_streak, day) > agent.max_consecutive_days):
+            continue
+        for candidate in candidate_shifts(problem, item.agent_index, day):
+            if candidate.blockers or (candidate.day, candidate.shift_type.id,
+                                      candidate.start) == (
+                    item.shift.day, item.shift.shift_type, item.shift.start):
+                continue
+            paid = paid_others + candidate.shift_type.paid_minutes
+            if paid > high or (paid < low and paid < paid_now):
+                continue
+            if all(candidate.end + rest <= s.start or s.end + rest <= candidate.start
+                   for s in others):
+                moves.append(candidate)
+    return moves
+
+
+def prefers_off(problem: Problem, agent_id: str, day: int) -> bool:
+    """Whether the agent asked for ``day`` off (an Availability ``prefer_off`` row)."""
+    return any(row.status == "prefer_off" for row in problem.availability_of(agent_id, day))
+
+
+def planned_shift(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+                  limits: StressLimits | None) -> float:
+    """Move the item's breaks one at a time (``best_break_move``) while that is worth
+    more, re-planning its labels each time; returns the labels' final worth. The item's
+    labels must hold its breaks and their best plan."""
+    interval = problem.interval_minutes
+    rules = problem.shift_type(item.shift.shift_type).breaks
+    worth = _value(problem, item.labels, gains)
+    found = break_starts(item, [rule.name for rule in rules])
+    starts = [s for s in found if s is not None]
+    for _ in range(len(starts) if len(starts) == len(rules) else 0):
+        moved = best_break_move(problem, item, gains, limits, rules, starts)
+        if moved is None or moved[1] <= worth + 1e-9:
+            break
+        starts = moved[0]
+        item.labels = with_breaks(len(item.labels), rules, starts, interval)
+        item.labels, worth = best_labels(problem, item, gains, limits)
+    return worth
+
+
+def _candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> AgentDate:
+    """The item's agent on ``candidate`` instead, off the phone all shift."""
+    interval = problem.interval_minutes
+    shift = Shift(item.shift.agent_id, candidate.day, candidate.shift_type.id,
+                  candidate.start, candidate.end)
+    return AgentDate(item.agent_index, shift, candidate.start // interval,
+                     [OFF_PHONE] * (candidate.shift_type.length_minutes // interval))
+
+
+def _phone_ceiling(gains: npt.NDArray[np.float64]) -> float:
+    """What any plan of a shift can be worth at most: its best gain in every interval."""
+    best = np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0)
+    return float(best.sum())
+
+
+def _place_breaks_cheaply(problem: Problem, item: AgentDate,
+                          gains: npt.NDArray[np.float64]) -> bool:
+    """Put each break of the item's shift type, in order, at the start inside its window
+    and the break spacing where the phone is worth least (``_phone_ceiling`` of the
+    intervals it takes); False (the item unchanged) when one has no such start."""
+    interval = problem.interval_minutes
+    best = np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0)
+    rules = problem.shift_type(item.shift.shift_type).breaks
+    placed: list[tuple[int, int]] = []
+    for rule in rules:
+        length = rule.duration_minutes // interval
+        starts = [s for s in spaced_break_starts(problem, rule, placed)
+                  if s + length <= len(item.labels)]
+        if not starts:
+            return False
+        start = min(starts, key=lambda s: float(best[s:s + length].sum()))
+        placed.append((start, start + length))
+    item.labels = with_breaks(len(item.labels), rules, [b for b, _ in placed], interval)
+    return True
 
 
 def with_breaks(length: int, rules: tuple[BreakRule, ...], starts: list[int],
@@ -551,12 +706,15 @@ def _interval_option(problem: Problem, item: AgentDate, gains: npt.NDArray[np.fl
     return best[0], best[1]
 
 
-def _to_solution(problem: Problem, solution: Solution, dates: list[AgentDate]) -> Solution:
-    """``solution`` with each shift's activity blocks rebuilt from the items' labels."""
+def _to_solution(problem: Problem, solution: Solution,
+                 origins: dict[Shift, AgentDate]) -> Solution:
+    """``solution`` with each of its shifts replaced by where its item (``origins``) is
+    now, and each shift's activity blocks rebuilt from the item's labels."""
     interval = problem.interval_minutes
     blocks: list[ActivityBlock] = []
-    for item in sorted(dates, key=lambda d: (d.agent_index, d.shift.start)):
+    for item in sorted(origins.values(), key=lambda d: (d.agent_index, d.shift.start)):
         shift = item.shift
         blocks.extend(merge_blocks(shift.agent_id, shift.day, shift.start, interval,
                                    item.labels))
-    return solution.replace(activities=tuple(blocks))
+    shifts = tuple(origins[shift].shift for shift in solution.shifts)
+    return solution.replace(shifts=shifts, activities=tuple(blocks))

@@ -509,14 +509,15 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                            MATCH_SHARE * options.time_limit_seconds, options.workers)
         start, improved = improve_activities(
             problem, required, mode, start,
-            time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed)
+            time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed,
+            move_shifts=True)
         log.info("activity re-planning of the start roster: %d moves kept", improved)
         report(_fast_objective(problem, _split_roster(problem, start), required))
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
                                            deadline, report)
         roster, improved = improve_activities(problem, required, mode, roster,
                                               max(time.monotonic(), deadline) + polish,
-                                              options.seed)
+                                              options.seed, move_shifts=True)
         log.info("activity re-planning of the final roster: %d moves kept", improved)
         if any(not v.stress or mode == "stress-aware" for v in validate(problem, roster)):
             log.warning("fix-and-optimise roster breaks a rule; keeping the greedy roster")

@@ -18,13 +18,14 @@ from shiftcare.activities import (
     break_starts,
     improve_activities,
     phone_gains,
+    shift_moves,
     stress_limits,
     with_breaks,
 )
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.pipeline import load
-from shiftcare.problem import BreakRule, Mode, Problem
+from shiftcare.problem import Availability, BreakRule, Mode, Problem
 from shiftcare.samples import build_generated
 from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
@@ -180,3 +181,93 @@ def test_break_move_worth_equals_trying_every_start(
         assert found is not None and found[1] == pytest.approx(max(tried), abs=1e-6)
         checked += 1
     assert checked >= 10
+
+
+def _one_shift(problem: Problem, day: int = 0, hour: int = 8) -> Solution:
+    """Agent A1 on a 4-hour shift at ``hour`` on ``day``, off the phone all shift."""
+    start = day * 1440 + hour * 60
+    return Solution((Shift("A1", day, "day", start, start + 240),),
+                    (ActivityBlock("A1", day, start, start + 240, "recovery"),))
+
+
+@pytest.mark.parametrize("move_shifts", [True, False])
+def test_a_shift_moves_to_the_start_where_it_is_needed(move_shifts: bool) -> None:
+    """One agent, starts 08:00-10:00, needed 10:00-14:00, placed at 08:00: with shift
+    moves it starts at 10:00 and is short exactly as much as CP-SAT's proven optimum
+    (nothing); without them the shift stays."""
+    problem = tiny.problem([tiny.agent("A1")], [tiny.shift_type()],
+                           need={("main", tiny.at(10), tiny.at(14)): 1})
+    required = required_agents(problem)
+    start = _one_shift(problem)
+    roster, _ = improve_activities(problem, required, "stress-aware", start,
+                                   time.monotonic() + 10, move_shifts=move_shifts)
+    assert validate(problem, roster) == ()
+    if not move_shifts:
+        assert roster.shifts == start.shifts
+        return
+    assert roster.shifts == (Shift("A1", 0, "day", 10 * 60, 14 * 60),)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
+                                                                     required) == 0
+
+
+@pytest.mark.parametrize("day_one", ["free", "off", "prefer_off"])
+def test_a_shift_moves_to_a_date_off_only_where_the_agent_may_work(day_one: str) -> None:
+    """Agent A1 works date 0, where nobody is needed, and is needed on date 1: the
+    shift moves there, unless Availability has the agent off that date; a
+    ``prefer_off`` date costs the preference weight, less than the coverage won."""
+    problem = tiny.problem([tiny.agent("A1")], [tiny.shift_type()], days=2,
+                           need={("main", tiny.PER_DAY + tiny.at(9),
+                                  tiny.PER_DAY + tiny.at(13)): 1})
+    if day_one != "free":
+        problem = problem.replace(availability=(Availability("A1", 1, day_one),))  # type: ignore[arg-type]
+    required = required_agents(problem)
+    roster, _ = improve_activities(problem, required, "stress-aware", _one_shift(problem),
+                                   time.monotonic() + 10, move_shifts=True)
+    assert validate(problem, roster) == ()
+    if day_one == "off":
+        assert [s.day for s in roster.shifts] == [0]
+    else:
+        assert roster.shifts == (Shift("A1", 1, "day", 1440 + 9 * 60, 1440 + 13 * 60),)
+        assert _understaffed(problem, roster, required) == 0
+
+
+def test_shift_moves_keep_min_rest_consecutive_days_and_hours() -> None:
+    """An agent on dates 0 (till midnight), 1 and 3 (11 h rest, 2 dates in a row at
+    most, 12 hours a week at most): date 1's shift may not start before 11:00 nor end
+    within 11 h of date 3's start (so only 20:00 on date 1 and the day starts of date 2
+    are left); date 0's may not move to date 2 (three dates in a row); a 5-hour shift
+    type would break max hours."""
+    late = tiny.shift_type("late", earliest_start=20 * 60, latest_start=20 * 60)
+    long = tiny.shift_type("long", length_minutes=5 * 60)
+    agent = tiny.agent("A1", shift_types=("day", "late", "long"), max_hours=12.0,
+                       max_consecutive_days=2)
+    problem = tiny.problem([agent], [tiny.shift_type(), late, long], days=4)
+    replanner = Replanner.of(problem, required_agents(problem), "stress-aware", Solution((
+        Shift("A1", 0, "late", 20 * 60, 24 * 60),
+        Shift("A1", 1, "day", 1440 + 10 * 60, 1440 + 14 * 60),
+        Shift("A1", 3, "day", 3 * 1440 + 8 * 60, 3 * 1440 + 12 * 60)), ()))
+    first, second, _ = replanner.dates
+    moves = shift_moves(problem, second, replanner.by_agent[0])
+    assert {(m.day, m.shift_type.id, m.start % 1440) for m in moves} == {
+        (1, "late", 20 * 60)} | {(2, "day", hour * 60) for hour in (8, 9, 10)}
+    moves = shift_moves(problem, first, replanner.by_agent[0])
+    assert {(m.day, m.shift_type.id, m.start % 1440) for m in moves} == {
+        (0, "day", hour * 60) for hour in (8, 9, 10)}
+    assert all(m.shift_type.id != "long" for m in moves)
+
+
+def test_shift_moves_on_a_generated_week_break_no_rule_and_lower_understaffing(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """Re-planning the greedy roster with shift moves: every rule holds, shifts moved,
+    and it is short less than re-planning with the shifts kept."""
+    problem, required = generated
+    start = greedy_roster(problem, required, "stress-aware")
+    kept, _ = improve_activities(problem, required, "stress-aware", start,
+                                 time.monotonic() + 30)
+    moved, _ = improve_activities(problem, required, "stress-aware", start,
+                                  time.monotonic() + 30, move_shifts=True)
+    assert validate(problem, moved) == ()
+    assert set(moved.shifts) != set(start.shifts)
+    assert _understaffed(problem, moved, required) < _understaffed(problem, kept, required)
