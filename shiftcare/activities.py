@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +57,7 @@ class StressLimits:
     daily_cap: int
 
 
-REFINED_STARTS = 2
+REFINED_STARTS = 1
 """Shift moves whose breaks move too (``Replanner.move_shift``): the best so far."""
 GROUP_SIZE = 6
 """Agent-dates re-planned together in one group move (``Replanner.replan_group``)."""
@@ -80,6 +80,8 @@ class Replanner:
     squared-shortage terms outweigh one agent-interval of the objective."""
     by_agent: dict[int, list[AgentDate]]
     """Each agent's agent-dates (the rest and hours rules of shift moves look at all)."""
+    candidates: dict[tuple[int, int], list[Candidate]] = field(default_factory=dict)
+    """Unblocked candidate shifts per (agent, date), filled as shift moves ask."""
 
     @classmethod
     def of(cls, problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -183,24 +185,32 @@ class Replanner:
         (one programme each); only the ``REFINED_STARTS`` best then move their breaks.
         """
         problem = self.problem
-        moves = shift_moves(problem, item, self.by_agent[item.agent_index])
+        moves = shift_moves(problem, item, self.by_agent[item.agent_index], self.unblocked)
         if not moves:
             return False
         _, current = self._lift(item)
         paid_now = problem.shift_type(item.shift.shift_type).paid_minutes
         hour_weight = problem.settings.weight_paid_hour / 60
         agent_id = item.shift.agent_id
-        planned: list[tuple[float, AgentDate, npt.NDArray[np.float64], float]] = []
+        ceiling = self._phone_ceiling(item.agent_index)
+        interval = problem.interval_minutes
+        bounded: list[tuple[float, float, Candidate]] = []
         for candidate in moves:
-            trial = _candidate_date(problem, item, candidate)
-            trial_gains = phone_gains(problem, self.required, self.mode, trial, self.counts,
-                                      self.tie_weight)
             cost = (hour_weight * (candidate.shift_type.paid_minutes - paid_now)
                     + problem.settings.weight_preference
                     * (prefers_off(problem, agent_id, candidate.day)
                        - prefers_off(problem, agent_id, item.shift.day)))
-            if _phone_ceiling(trial_gains) - cost <= current + 1e-9:
-                continue
+            first = min(candidate.start // interval, len(ceiling) - 1)
+            last = min(candidate.end // interval, len(ceiling) - 1)
+            bounded.append((ceiling[last] - ceiling[first] - cost, cost, candidate))
+        bounded.sort(key=lambda entry: -entry[0])
+        planned: list[tuple[float, AgentDate, npt.NDArray[np.float64], float]] = []
+        for most, cost, candidate in bounded:
+            if most <= max([current, *(entry[0] for entry in planned)]) + 1e-9:
+                break
+            trial = _candidate_date(problem, item, candidate)
+            trial_gains = phone_gains(problem, self.required, self.mode, trial, self.counts,
+                                      self.tie_weight)
             if not _place_breaks_cheaply(problem, trial, trial_gains):
                 continue
             trial.labels, worth = best_labels(problem, trial, trial_gains, self.limits)
@@ -215,6 +225,26 @@ class Replanner:
             item.shift, item.first, item.labels = best[1].shift, best[1].first, best[1].labels
         _count(problem, item, self.counts, 1)
         return best is not None
+
+    def unblocked(self, agent_index: int, day: int) -> list[Candidate]:
+        """The agent's unblocked ``candidate_shifts`` on ``day`` (kept once computed)."""
+        key = (agent_index, day)
+        if key not in self.candidates:
+            self.candidates[key] = [c for c in candidate_shifts(self.problem, agent_index, day)
+                                    if not c.blockers]
+        return self.candidates[key]
+
+    def _phone_ceiling(self, agent_index: int) -> npt.NDArray[np.float64]:
+        """Running sum over the horizon's intervals of the most the agent on the phone
+        can lower the potential there (``phone_gains`` on its best skilled queue,
+        complaint eligibility left out), 0 before the first: the difference over a
+        shift's intervals bounds what any plan of that shift is worth."""
+        skilled = [q for q, queue in enumerate(self.problem.queues)
+                   if queue.id in self.problem.agents[agent_index].skills]
+        short = (self.required[skilled] - self.counts[skilled]).astype(np.float64)
+        gain = np.where(short > 0, self.problem.settings.weight_understaffing
+                        + self.tie_weight * (2 * short - 1), 0.0).max(axis=0, initial=0.0)
+        return np.concatenate(([0.0], np.cumsum(gain)))
 
     def replan_group(self, group: list[AgentDate]) -> bool:
         """Take the group's agent-dates (one date) off the phone and re-plan them one
@@ -389,11 +419,13 @@ def break_moves(problem: Problem, rules: tuple[BreakRule, ...],
                 yield k, [start if j == k else s for j, s in enumerate(starts)]
 
 
-def shift_moves(problem: Problem, item: AgentDate,
-                own: list[AgentDate]) -> list[Candidate]:
+def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
+                unblocked: Callable[[int, int], list[Candidate]] | None = None,
+                ) -> list[Candidate]:
     """The unblocked shifts (``candidate_shifts``: start grid, windows, weekdays,
-    availability, History) the agent may work instead of the item's: on its date or on a
-    date it has off, ``min_rest_hours`` from the agent's other shifts (``own``), within
+    availability, History; ``unblocked(agent index, day)`` gives them when passed) the
+    agent may work instead of the item's: on its date or on a date it has off,
+    ``min_rest_hours`` from the agent's other shifts (``own``), within
     ``max_consecutive_days`` (History included) and the contract's weekly hours."""
     agent = problem.agents[item.agent_index]
     rest = round(agent.min_rest_hours * 60)
@@ -409,9 +441,10 @@ def shift_moves(problem: Problem, item: AgentDate,
         if day in worked or (day != item.shift.day and streak_through(
                 worked, history_streak, day) > agent.max_consecutive_days):
             continue
-        for candidate in candidate_shifts(problem, item.agent_index, day):
-            if candidate.blockers or (candidate.day, candidate.shift_type.id,
-                                      candidate.start) == (
+        found = (unblocked(item.agent_index, day) if unblocked is not None else
+                 [c for c in candidate_shifts(problem, item.agent_index, day) if not c.blockers])
+        for candidate in found:
+            if (candidate.day, candidate.shift_type.id, candidate.start) == (
                     item.shift.day, item.shift.shift_type, item.shift.start):
                 continue
             paid = paid_others + candidate.shift_type.paid_minutes
@@ -457,17 +490,11 @@ def _candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> 
                      [OFF_PHONE] * (candidate.shift_type.length_minutes // interval))
 
 
-def _phone_ceiling(gains: npt.NDArray[np.float64]) -> float:
-    """What any plan of a shift can be worth at most: its best gain in every interval."""
-    best = np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0)
-    return float(best.sum())
-
-
 def _place_breaks_cheaply(problem: Problem, item: AgentDate,
                           gains: npt.NDArray[np.float64]) -> bool:
     """Put each break of the item's shift type, in order, at the start inside its window
-    and the break spacing where the phone is worth least (``_phone_ceiling`` of the
-    intervals it takes); False (the item unchanged) when one has no such start."""
+    and the break spacing where the phone is worth least (the best gain of each interval
+    it takes); False (the item unchanged) when one has no such start."""
     interval = problem.interval_minutes
     best = np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0)
     rules = problem.shift_type(item.shift.shift_type).breaks

@@ -217,11 +217,17 @@ class Problem:
     _index: dict[str, dict[str, int]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _availability: dict[tuple[str, int], tuple[Availability, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._index["queue"] = {q.id: i for i, q in enumerate(self.queues)}
         self._index["agent"] = {a.id: i for i, a in enumerate(self.agents)}
         self._index["shift_type"] = {s.id: i for i, s in enumerate(self.shift_types)}
+        for row in self.availability:
+            key = (row.agent_id, row.day)
+            self._availability[key] = (*self._availability.get(key, ()), row)
 
     def replace(self, **changes: object) -> Problem:
         """A copy with some fields changed."""
@@ -266,7 +272,8 @@ class Problem:
         return self.forecast.complaint_share >= self.settings.complaint_heavy_share - 1e-12
 
     def availability_of(self, agent_id: str, day: int) -> tuple[Availability, ...]:
-        return tuple(a for a in self.availability if a.agent_id == agent_id and a.day == day)
+        """The agent's Availability rows for ``day``, in workbook order."""
+        return self._availability.get((agent_id, day), ())
 
     def history_of(self, agent_id: str) -> History | None:
         for h in self.history:
