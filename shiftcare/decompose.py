@@ -5,8 +5,9 @@ minutes on two cores (measured: 200 agents x 7 days, ~160k variables, CP-SAT imp
 the greedy roster by 12 % in 60 s; 1,000 x 28 would be ~3M variables). ``solve_large``
 starts from the cheaper of two constructive rosters, both valid for every hard and
 stress rule: ``shiftcare.greedy``'s and the shift plan's of
-``shiftcare.shiftplan`` (``best_start``), re-plans its activities by dynamic
-programming (``shiftcare.activities``, ``REPLAN_SHARE`` of the time limit), and then,
+``shiftcare.shiftplan`` (``best_start``), re-plans its activities and moves its shifts
+(another start, shift type or date off) by dynamic programming (``shiftcare.activities``,
+``REPLAN_SHARE`` of the time limit), and then,
 until the time limit, re-solves one *block* (some agents on a window of dates) at a
 time with CP-SAT while every other agent-date stays fixed:
 
@@ -25,7 +26,7 @@ time with CP-SAT while every other agent-date stays fixed:
   a much smaller model, so CP-SAT gets further in the same time (measured on 200 x 7,
   60 s: 12,915-13,185 understaffed agent-minutes against 14,460 with shift rounds only).
 
-The activities are re-planned once more at the end (``_polish_seconds``). The objective
+The activities and shifts are re-planned once more at the end (``_polish_seconds``). The objective
 of the final roster is computed from the validator's figures and the bound is the
 compact LP bound of ``shiftcare.bound`` over the whole horizon.
 """
