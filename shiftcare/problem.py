@@ -220,6 +220,9 @@ class Problem:
     _availability: dict[tuple[str, int], tuple[Availability, ...]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _history: dict[str, History] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self._index["queue"] = {q.id: i for i, q in enumerate(self.queues)}
@@ -228,6 +231,8 @@ class Problem:
         for row in self.availability:
             key = (row.agent_id, row.day)
             self._availability[key] = (*self._availability.get(key, ()), row)
+        for history in reversed(self.history):
+            self._history[history.agent_id] = history
 
     def replace(self, **changes: object) -> Problem:
         """A copy with some fields changed."""
@@ -276,10 +281,8 @@ class Problem:
         return self._availability.get((agent_id, day), ())
 
     def history_of(self, agent_id: str) -> History | None:
-        for h in self.history:
-            if h.agent_id == agent_id:
-                return h
-        return None
+        """The agent's History row (the first, should there be several), else None."""
+        return self._history.get(agent_id)
 
     def stretch_cap_minutes(self, agent: Agent) -> int:
         """The agent's longest allowed complaint-heavy run, in minutes."""
