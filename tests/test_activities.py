@@ -265,9 +265,9 @@ def test_shift_moves_on_a_generated_week_break_no_rule_and_lower_understaffing(
     problem, required = generated
     start = greedy_roster(problem, required, "stress-aware")
     kept, _ = improve_activities(problem, required, "stress-aware", start,
-                                 time.monotonic() + 30)
+                                 time.monotonic() + 8)
     moved, _ = improve_activities(problem, required, "stress-aware", start,
-                                  time.monotonic() + 30, move_shifts=True)
+                                  time.monotonic() + 8, move_shifts=True)
     assert validate(problem, moved) == ()
     assert set(moved.shifts) != set(start.shifts)
     assert _understaffed(problem, moved, required) < _understaffed(problem, kept, required)
