@@ -28,7 +28,7 @@ from shiftcare.io.excel_write import write_comparison_workbook, write_workbook
 from shiftcare.problem import Problem
 from shiftcare.report import DiagnosticRow, Report, Violation
 from shiftcare.solution import Solution
-from shiftcare.solve import DETERMINISTIC_SHARE, ProgressFn, SolveOptions, solve
+from shiftcare.solve import ProgressFn, SolveOptions, deterministic_budget, solve
 from shiftcare.staffing import required_agents
 from shiftcare.summary import plain_value, summary_items
 
@@ -141,7 +141,7 @@ def within_time_limit(problem: Problem, options: SolveOptions, started: float) -
     reserve = WRITE_RESERVE_SECONDS_PER_AGENT_DAY * len(problem.agents) * problem.days
     remaining = total - (time.monotonic() - started) - reserve
     return replace(options, time_limit_seconds=max(1.0, remaining),
-                   deterministic_seconds=DETERMINISTIC_SHARE * total)
+                   deterministic_seconds=deterministic_budget(options, total))
 
 
 def _write_infeasible(problem: Problem, solution: Solution, options: SolveOptions,
