@@ -223,8 +223,8 @@ class Replanner:
             cost = (settings.weight_paid_hour * (candidate.shift_type.paid_minutes
                                                  - paid_now) / 60
                     + settings.weight_preference
-                    * (prefers_off(problem, agent_id, candidate.day)
-                       - prefers_off(problem, agent_id, item.shift.day)))
+                    * (problem.prefers_off(agent_id, candidate.day)
+                       - problem.prefers_off(agent_id, item.shift.day)))
             first = min(candidate.start // interval, len(ceiling) - 1)
             last = min(candidate.end // interval, len(ceiling) - 1)
             ranked.append((float(ceiling[last] - ceiling[first]) - cost, cost, candidate))
@@ -424,10 +424,9 @@ def break_moves(problem: Problem, rules: tuple[BreakRule, ...],
 
 
 def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
-                unblocked: Callable[[int, int], list[Candidate]] | None = None,
-                ) -> list[Candidate]:
-    """The unblocked shifts (``candidate_shifts``: start grid, windows, weekdays,
-    availability, History; ``unblocked(agent index, day)`` gives them when passed) the
+                unblocked: Callable[[int, int], list[Candidate]]) -> list[Candidate]:
+    """The unblocked shifts (``unblocked(agent index, day)``, e.g.
+    ``Replanner.unblocked``: start grid, windows, weekdays, availability, History) the
     agent may work instead of the item's: on its date or on a date it has off,
     ``min_rest_hours`` from the agent's other shifts (``own``), within
     ``max_consecutive_days`` (History included) and the contract's weekly hours."""
@@ -445,9 +444,7 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
         if day in worked or (day != item.shift.day and streak_through(
                 worked, history_streak, day) > agent.max_consecutive_days):
             continue
-        found = (unblocked(item.agent_index, day) if unblocked is not None else
-                 [c for c in candidate_shifts(problem, item.agent_index, day) if not c.blockers])
-        for candidate in found:
+        for candidate in unblocked(item.agent_index, day):
             if (candidate.day, candidate.shift_type.id, candidate.start) == (
                     item.shift.day, item.shift.shift_type, item.shift.start):
                 continue
@@ -458,11 +455,6 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
                    for s in others):
                 moves.append(candidate)
     return moves
-
-
-def prefers_off(problem: Problem, agent_id: str, day: int) -> bool:
-    """Whether the agent asked for ``day`` off (an Availability ``prefer_off`` row)."""
-    return any(row.status == "prefer_off" for row in problem.availability_of(agent_id, day))
 
 
 def planned_shift(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],

@@ -115,9 +115,7 @@ def roster_objective(problem: Problem, solution: Solution,
     settings = problem.settings
     kpis = evaluate(problem, solution, required).kpis
     interval = problem.interval_minutes
-    preferred_off = {(a.agent_id, a.day) for a in problem.availability
-                     if a.status == "prefer_off"}
-    broken = sum(1 for s in solution.shifts if (s.agent_id, s.day) in preferred_off)
+    broken = sum(problem.prefers_off(s.agent_id, s.day) for s in solution.shifts)
     return (settings.weight_understaffing * float(kpis["understaffed_agent_minutes"]) / interval
             + settings.weight_overstaffing * float(kpis["overstaffed_agent_minutes"]) / interval
             + settings.weight_paid_hour * float(kpis["paid_hours"])
@@ -409,10 +407,8 @@ def _fast_objective(problem: Problem, rosters: dict[str, _AgentRoster],
     over = float(np.clip(scheduled - required, 0, None).sum())
     paid = sum(problem.shift_type(s.shift_type).paid_minutes
                for r in rosters.values() for s in r.shifts)
-    preferred_off = {(a.agent_id, a.day) for a in problem.availability
-                     if a.status == "prefer_off"}
-    broken = sum(1 for r in rosters.values() for s in r.shifts
-                 if (s.agent_id, s.day) in preferred_off)
+    broken = sum(problem.prefers_off(s.agent_id, s.day)
+                 for r in rosters.values() for s in r.shifts)
     return (settings.weight_understaffing * under + settings.weight_overstaffing * over
             + settings.weight_paid_hour * paid / 60 + settings.weight_preference * broken)
 

@@ -280,6 +280,10 @@ class Problem:
         """The agent's Availability rows for ``day``, in workbook order."""
         return self._availability.get((agent_id, day), ())
 
+    def prefers_off(self, agent_id: str, day: int) -> bool:
+        """Whether the agent asked for ``day`` off (an Availability ``prefer_off`` row)."""
+        return any(row.status == "prefer_off" for row in self.availability_of(agent_id, day))
+
     def history_of(self, agent_id: str) -> History | None:
         """The agent's History row (the first, should there be several), else None."""
         return self._history.get(agent_id)

@@ -249,10 +249,10 @@ def test_shift_moves_keep_min_rest_consecutive_days_and_hours() -> None:
         Shift("A1", 1, "day", 1440 + 10 * 60, 1440 + 14 * 60),
         Shift("A1", 3, "day", 3 * 1440 + 8 * 60, 3 * 1440 + 12 * 60)), ()))
     first, second, _ = replanner.dates
-    moves = shift_moves(problem, second, replanner.by_agent[0])
+    moves = shift_moves(problem, second, replanner.by_agent[0], replanner.unblocked)
     assert {(m.day, m.shift_type.id, m.start % 1440) for m in moves} == {
         (1, "late", 20 * 60)} | {(2, "day", hour * 60) for hour in (8, 9, 10)}
-    moves = shift_moves(problem, first, replanner.by_agent[0])
+    moves = shift_moves(problem, first, replanner.by_agent[0], replanner.unblocked)
     assert {(m.day, m.shift_type.id, m.start % 1440) for m in moves} == {
         (0, "day", hour * 60) for hour in (8, 9, 10)}
     assert all(m.shift_type.id != "long" for m in moves)

@@ -106,6 +106,5 @@ def add_preference_cost(built: BuiltModel, agent: Agent, agent_days: list[AgentD
     """``weight_preference`` for each worked date the agent marked ``prefer_off``."""
     weight = built.problem.settings.weight_preference
     for agent_day in agent_days:
-        rows = built.problem.availability_of(agent.id, agent_day.day)
-        if any(row.status == "prefer_off" for row in rows):
+        if built.problem.prefers_off(agent.id, agent_day.day):
             built.add_objective(agent_day.works(), weight)
