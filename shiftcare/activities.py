@@ -27,7 +27,7 @@ import numpy.typing as npt
 from shiftcare.greedy import spaced_break_starts
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import MINUTES_PER_DAY, BreakRule, Mode, Problem
-from shiftcare.shiftplan import streak_through
+from shiftcare.shiftplan import AgentLoad, may_add
 from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, merge_blocks
 
 Label = tuple[ActivityKind, str, bool]
@@ -427,32 +427,31 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
                 unblocked: Callable[[int, int], list[Candidate]]) -> list[Candidate]:
     """The unblocked shifts (``unblocked(agent index, day)``, e.g.
     ``Replanner.unblocked``: start grid, windows, weekdays, availability, History) the
-    agent may work instead of the item's: on its date or on a date it has off,
-    ``min_rest_hours`` from the agent's other shifts (``own``), within
-    ``max_consecutive_days`` (History included) and the contract's weekly hours."""
+    agent may work instead of the item's, on its date or on a date it has off: those
+    ``shiftplan.may_add`` allows next to the agent's other shifts (``own``: max days and
+    hours, min rest, max consecutive days, History included) that keep the week's paid
+    minutes at least the contract's minimum, or no lower than now."""
     agent = problem.agents[item.agent_index]
-    rest = round(agent.min_rest_hours * 60)
-    others = [other.shift for other in own if other is not item]
-    worked = {s.day for s in others}
+    load = AgentLoad(item.agent_index, [
+        Candidate(item.agent_index, other.shift.day,
+                  problem.shift_type(other.shift.shift_type), other.shift.start)
+        for other in own if other is not item])
     history = problem.history_of(agent.id)
-    history_streak = 0 if history is None else history.consecutive_days_worked
-    paid_others = sum(problem.shift_type(s.shift_type).paid_minutes for s in others)
-    paid_now = paid_others + problem.shift_type(item.shift.shift_type).paid_minutes
-    low, high = agent.min_hours * 60 - 1e-6, agent.max_hours * 60 + 1e-6
+    if history is not None:
+        load.history_streak = history.consecutive_days_worked
+        load.history_end = history.last_shift_end
+    paid_now = load.paid_minutes + problem.shift_type(item.shift.shift_type).paid_minutes
+    low = agent.min_hours * 60 - 1e-6
     moves = []
     for day in range(problem.days):
-        if day in worked or (day != item.shift.day and streak_through(
-                worked, history_streak, day) > agent.max_consecutive_days):
+        if load.works_on(day):
             continue
         for candidate in unblocked(item.agent_index, day):
             if (candidate.day, candidate.shift_type.id, candidate.start) == (
                     item.shift.day, item.shift.shift_type, item.shift.start):
                 continue
-            paid = paid_others + candidate.shift_type.paid_minutes
-            if paid > high or (paid < low and paid < paid_now):
-                continue
-            if all(candidate.end + rest <= s.start or s.end + rest <= candidate.start
-                   for s in others):
+            paid = load.paid_minutes + candidate.shift_type.paid_minutes
+            if (paid >= low or paid >= paid_now) and may_add(problem, load, candidate):
                 moves.append(candidate)
     return moves
 

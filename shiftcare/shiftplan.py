@@ -161,13 +161,8 @@ def may_add(problem: Problem, load: AgentLoad, candidate: Candidate) -> bool:
 def _longest_streak(load: AgentLoad, day: int) -> int:
     """The run of consecutive worked dates through ``day`` if it is worked (History
     counts as dates before date 0)."""
-    return streak_through({c.day for c in load.shifts}, load.history_streak, day)
-
-
-def streak_through(worked: set[int], history_streak: int, day: int) -> int:
-    """The run of consecutive ``worked`` dates through ``day`` if it is worked too; the
-    ``history_streak`` dates before date 0 (History) count as worked."""
-    worked = worked | {day} | set(range(-history_streak, 0))
+    worked = {c.day for c in load.shifts} | {day}
+    worked |= set(range(-load.history_streak, 0))
     first, last = day, day
     while first - 1 in worked:
         first -= 1
