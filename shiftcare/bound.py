@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
@@ -457,6 +457,7 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                           works_by_day)
         _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
                              [_history_streak(problem, i) for i in group])
+        _add_workable_dates(solver, problem, group, works_by_day)
     unders: list[pywraplp.Variable] = []
     coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
     queues, intervals = required.shape
@@ -590,3 +591,63 @@ def _add_history_streaks(solver: pywraplp.Solver, max_consecutive: int,
         for shifts in works_by_day[:length]:
             for var in shifts:
                 row.SetCoefficient(var, 1.0)
+
+
+MAX_DATES_FOR_ALL_SUBSETS = 8
+"""Horizons up to this many dates get a workable-dates row for every set of dates; longer
+ones for every run of consecutive dates."""
+
+
+def _add_workable_dates(solver: pywraplp.Solver, problem: Problem, group: list[int],
+                        works_by_day: list[list[pywraplp.Variable]]) -> None:
+    """Per set of dates, the class works at most what its agents can each work there
+    (``workable_dates``: open dates, max days, max consecutive days with History), where
+    that is less than the class's rows for max days and consecutive days allow. Every
+    set of dates for short horizons, runs of consecutive dates for longer ones. An
+    agent who may not work Tuesday and must rest Monday or Tuesday after History works
+    at most four of six dates, which the per-class sums cannot see."""
+    days = len(works_by_day)
+    patterns = Counter(
+        (frozenset(d for d in range(days)
+                   if any(not c.blockers for c in candidate_shifts(problem, i, d))),
+         _history_streak(problem, i))
+        for i in group)
+    agent = problem.agents[group[0]]
+    for dates in _date_sets(days):
+        if not any(works_by_day[d] for d in dates):
+            continue
+        most = sum(agents * workable_dates(dates & opened, agent.max_days,
+                                           agent.max_consecutive_days, streak)
+                   for (opened, streak), agents in patterns.items())
+        if most >= min(len(dates), agent.max_days) * len(group):
+            continue
+        row = solver.RowConstraint(0.0, float(most), "")
+        for d in dates:
+            for var in works_by_day[d]:
+                row.SetCoefficient(var, 1.0)
+
+
+def _date_sets(days: int) -> list[frozenset[int]]:
+    """Every non-empty set of dates (up to ``MAX_DATES_FOR_ALL_SUBSETS`` dates), else
+    every run of consecutive dates."""
+    if days <= MAX_DATES_FOR_ALL_SUBSETS:
+        return [frozenset(d for d in range(days) if mask >> d & 1)
+                for mask in range(1, 1 << days)]
+    return [frozenset(range(first, last + 1))
+            for first in range(days) for last in range(first, days)]
+
+
+def workable_dates(dates: frozenset[int], max_days: int, max_consecutive: int,
+                   history_streak: int) -> int:
+    """The most of ``dates`` one agent can work: at most ``max_days``, and never more
+    than ``max_consecutive`` dates in a row counting the ``history_streak`` dates worked
+    before date 0 (dates outside ``dates`` are rest days)."""
+    best: dict[int, int] = {history_streak: 0}
+    for day in range(max(dates, default=-1) + 1):
+        following: dict[int, int] = {}
+        for streak, worked in best.items():
+            following[0] = max(following.get(0, 0), worked)
+            if day in dates and streak < max_consecutive and worked < max_days:
+                following[streak + 1] = max(following.get(streak + 1, 0), worked + 1)
+        best = following
+    return max(best.values())

@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pytest
 
 from shiftcare import decompose, greedy, shiftplan
-from shiftcare.bound import compact_lp_bounds, contract_classes
+from shiftcare.bound import compact_lp_bounds, contract_classes, workable_dates
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model.options import Candidate, candidate_shifts
@@ -425,6 +425,36 @@ def test_compact_bound_counts_the_rest_day_history_forces(streak: int,
                                  ("main", tiny.at(32), tiny.at(36)): 1})
     problem = problem.replace(history=(History("A1", -24 * 60, streak),))
     assert _bound_and_optimum_understaffing(problem) == (short_days * 4 * 60,) * 2
+
+
+def test_compact_bound_counts_the_dates_each_agent_can_work() -> None:
+    """Two agents of one contract (at most 2 dates each), one off on the second and third
+    dates, two agents needed on each of three dates: A1 works one date and A2 two, so
+    three 4-hour shifts are short. The class's sums alone (4 dates of work, at most one
+    agent on the second and third dates) would count two."""
+    from tests import tiny
+
+    need = {("main", tiny.at(8 + 24 * day), tiny.at(12 + 24 * day)): 2 for day in range(3)}
+    problem = tiny.problem([tiny.agent("A1", max_days=2), tiny.agent("A2", max_days=2)],
+                           days=3, need=need)
+    problem = problem.replace(availability=(Availability("A1", 1, "off"),
+                                            Availability("A1", 2, "off")))
+    assert len(contract_classes(problem, "stress-aware")) == 1
+    assert _bound_and_optimum_understaffing(problem) == (3 * 4 * 60,) * 2
+
+
+@pytest.mark.parametrize(("dates", "max_days", "max_consecutive", "streak", "most"), [
+    ({0, 1, 2, 3}, 7, 6, 0, 4),
+    ({0, 1, 2, 3}, 3, 6, 0, 3),
+    ({0, 1, 2, 3}, 7, 2, 0, 3),
+    ({0, 1, 2, 3}, 7, 6, 5, 3),
+    ({0, 1, 2, 3}, 7, 6, 6, 3),
+    ({0, 2, 4}, 7, 1, 1, 2),
+    (set(), 7, 6, 0, 0),
+])
+def test_workable_dates_keeps_max_days_and_consecutive_days(
+        dates: set[int], max_days: int, max_consecutive: int, streak: int, most: int) -> None:
+    assert workable_dates(frozenset(dates), max_days, max_consecutive, streak) == most
 
 
 def test_weekly_match_names_agents_the_date_by_date_pass_runs_out_of() -> None:
