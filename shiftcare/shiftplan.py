@@ -3,8 +3,9 @@
 The greedy roster picks shifts one at a time and stops far above the compact LP bound
 (``shiftcare.bound``). This module solves the compact class LP of ``bound`` (per contract
 class, date and candidate shift the number of agents working it, with breaks, phone
-time, the daily complaint cap, the stretch cap and recovery summed per class), rounds
-its shift counts per class and date (``plan_shift_counts``), then:
+time, the daily complaint cap, the stretch cap and recovery summed per class), brings
+its shift counts to whole numbers by diving (fix some, solve again) and rounds what is
+left per class and date (``plan_shift_counts``), then:
 
 1. ``assign_agents``: named agents for the planned shifts under their own rules:
    availability, min rest (History included), max consecutive days (History
@@ -40,6 +41,7 @@ from ortools.sat.python import cp_model
 
 from shiftcare import greedy
 from shiftcare.bound import (
+    CompactModel,
     below_optimum,
     build_compact_model,
     full_objective_weights,
@@ -77,9 +79,11 @@ class ShiftPlan:
 def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                     seconds: float) -> ShiftPlan | None:
     """The compact LP (``bound``, stretch-cap and recovery rows included) solved by GLOP,
-    its shift counts rounded per class and date: the class-date total rounded, the
-    candidates' whole parts kept and the rest given to the largest fractional parts.
-    None when GLOP does not solve the LP within ``seconds``."""
+    its shift counts made whole by ``_dive`` and whatever the dive leaves fractional
+    rounded per class and date: the class-date total rounded, the candidates' whole
+    parts kept and the rest given to the largest fractional parts. The bound and the
+    coverage duals are the first (free) LP's. None when GLOP does not solve the LP
+    within ``seconds``."""
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
@@ -90,12 +94,6 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         log.info("shift plan: the LP was not solved in %.1f s", seconds)
         return None
-    by_class_date: dict[tuple[int, int], list[tuple[PlanKey, float]]] = defaultdict(list)
-    for key, var in compact.shift_vars.items():
-        by_class_date[(key[0], key[1])].append((key, var.solution_value()))
-    counts: dict[PlanKey, int] = {}
-    for values in by_class_date.values():
-        counts.update(_round_largest_remainder(values))
     understaffed = float(sum(u.solution_value() for u in compact.unders))
     bound = objective_bound(problem.settings, required,
                             below_optimum(float(compact.objective.Value())))
@@ -104,8 +102,49 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     phone_values = np.zeros(required.shape, dtype=np.float64)
     for (q, t), row in compact.coverage.items():
         phone_values[q, t] = max(0.0, row.dual_value())
+    values = _dive(solver, compact, started + seconds)
+    by_class_date: dict[tuple[int, int], list[tuple[PlanKey, float]]] = defaultdict(list)
+    for key, value in values.items():
+        by_class_date[(key[0], key[1])].append((key, value))
+    counts: dict[PlanKey, int] = {}
+    for class_date in by_class_date.values():
+        counts.update(_round_largest_remainder(class_date))
     return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0},
                      understaffed, bound, phone_values)
+
+
+DIVE_ROUNDS = 30
+"""LP re-solves of the shift plan's dive (``_dive``)."""
+DIVE_SHARE = 0.34
+"""Share of the fractional shift counts each dive round fixes."""
+
+
+def _dive(solver: pywraplp.Solver, compact: CompactModel,
+          deadline: float) -> dict[PlanKey, float]:
+    """Shift counts of the solved compact LP brought towards whole numbers: each round
+    fixes the counts already whole and rounds the ``DIVE_SHARE`` of the fractional ones
+    closest to a whole number, then solves the LP again; stops after ``DIVE_ROUNDS``,
+    at ``deadline`` (``time.monotonic()``) or when the LP fails (keeping the last
+    solution). The rest is left to ``_round_largest_remainder``."""
+    values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
+    tolerance = 1e-6
+    for dive_round in range(DIVE_ROUNDS):
+        fractional = sorted(
+            (abs(value - round(value)), key) for key, value in values.items()
+            if abs(value - round(value)) > tolerance)
+        log.debug("shift plan: dive round %d, %d fractional shift counts, LP %.1f",
+                  dive_round, len(fractional), compact.objective.Value())
+        if not fractional or time.monotonic() >= deadline:
+            break
+        fixed = {key for _, key in fractional[:max(1, int(DIVE_SHARE * len(fractional)))]}
+        for key, value in values.items():
+            if key in fixed or abs(value - round(value)) <= tolerance:
+                compact.shift_vars[key].SetBounds(float(round(value)), float(round(value)))
+        solver.SetTimeLimit(max(1, int(1000 * (deadline - time.monotonic()))))
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            break
+        values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
+    return values
 
 
 def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:

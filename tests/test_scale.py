@@ -11,9 +11,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
+from ortools.linear_solver import pywraplp
 
 from shiftcare import decompose, greedy, shiftplan
-from shiftcare.bound import compact_lp_bounds, contract_classes, workable_dates
+from shiftcare.bound import (
+    build_compact_model,
+    compact_lp_bounds,
+    contract_classes,
+    full_objective_weights,
+    workable_dates,
+)
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model.options import Candidate, candidate_shifts
@@ -189,6 +196,25 @@ def test_shift_plan_rounds_the_lp_within_classes(
     bound = compact_lp_bounds(problem, required, "stress-aware", 30.0).understaffed_minutes
     assert bound is not None
     assert math.ceil(plan.understaffed_intervals - 1e-6) * problem.interval_minutes == bound
+
+
+def test_dive_ends_with_whole_shift_counts_the_lp_keeps(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """The dive fixes shift counts round by round and solves the LP again: it ends with
+    whole counts only, in an LP solved with them fixed (no cheaper than the free LP)."""
+    problem, required = generated
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    compact = build_compact_model(solver, problem, required, "stress-aware",
+                                  full_objective_weights(problem.settings))
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    free = compact.objective.Value()
+    assert any(abs(v.solution_value() - round(v.solution_value())) > 1e-6
+               for v in compact.shift_vars.values())
+    values = shiftplan._dive(solver, compact, time.monotonic() + 30.0)
+    assert all(abs(value - round(value)) <= 1e-6 for value in values.values())
+    assert compact.objective.Value() >= free - 1e-6
+    assert all(abs(var.solution_value() - values[key]) <= 1e-6
+               for key, var in compact.shift_vars.items())
 
 
 def test_largest_remainder_rounding_keeps_the_rounded_total() -> None:
