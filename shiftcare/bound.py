@@ -239,7 +239,8 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     availability and History rest as caps per class (a candidate's count at most the
     class's agents allowed to work it, ``available_agents``, shared out by availability
     pattern, ``_add_availability_patterns``), History's consecutive days summed per
-    class (``_add_history_streaks``); it drops rest between the
+    class (``_add_history_streaks``), per set of dates at most the dates its agents can
+    each work there (``_add_workable_dates``); it drops rest between the
     horizon's own shifts, break spacing, preferences and fairness. Every
     roster maps to a feasible point with the same coverage and a cost no lower than
     the LP's, so both optima (understaffing alone, then the full weighted objective)
@@ -604,8 +605,9 @@ def _add_workable_dates(solver: pywraplp.Solver, problem: Problem, group: list[i
     (``workable_dates``: open dates, max days, max consecutive days with History), where
     that is less than the class's rows for max days and consecutive days allow. Every
     set of dates for short horizons, runs of consecutive dates for longer ones. An
-    agent who may not work Tuesday and must rest Monday or Tuesday after History works
-    at most four of six dates, which the per-class sums cannot see."""
+    agent off on two of six dates works at most four of them, while the class's
+    max-days row (five dates each) and its per-date caps let the class's other agents'
+    room count for it."""
     days = len(works_by_day)
     patterns = Counter(
         (frozenset(d for d in range(days)
