@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare.model.builder import ShiftPolicy
-from shiftcare.model.options import candidate_shifts
+from shiftcare.model.options import candidate_shifts, open_dates
 from shiftcare.problem import Mode, Problem, Settings
 
 log = logging.getLogger("shiftcare")
@@ -609,11 +609,8 @@ def _add_workable_dates(solver: pywraplp.Solver, problem: Problem, group: list[i
     max-days row (five dates each) and its per-date caps let the class's other agents'
     room count for it."""
     days = len(works_by_day)
-    patterns = Counter(
-        (frozenset(d for d in range(days)
-                   if any(not c.blockers for c in candidate_shifts(problem, i, d))),
-         _history_streak(problem, i))
-        for i in group)
+    patterns = Counter((frozenset(open_dates(problem, i)), _history_streak(problem, i))
+                       for i in group)
     agent = problem.agents[group[0]]
     for dates in _date_sets(days):
         if not any(works_by_day[d] for d in dates):

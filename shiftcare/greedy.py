@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from shiftcare.model.options import Candidate, candidate_shifts
+from shiftcare.model.options import Candidate, candidate_shifts, open_dates
 from shiftcare.problem import Agent, BreakRule, Mode, Problem, Settings
 from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, SolveInfo, merge_blocks
 
@@ -151,9 +151,7 @@ def _choose_shifts(problem: Problem, need: npt.NDArray[np.float64]) -> list[_Pla
     per_day = problem.intervals_per_day
     skilled_of = {a.skills: [i for i, q in enumerate(problem.queues) if q.id in a.skills]
                   for a in problem.agents}
-    open_days = [[d for d in range(problem.days)
-                  if any(not c.blockers for c in candidate_shifts(problem, i, d))]
-                 for i in range(len(problem.agents))]
+    open_days = [open_dates(problem, i) for i in range(len(problem.agents))]
     threshold = 0.25 / max(1, interval)
     budgets = _day_budgets(problem, need)
     for day in range(problem.days):

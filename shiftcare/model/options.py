@@ -64,6 +64,12 @@ def candidate_shifts(problem: Problem, agent_index: int, day: int) -> list[Candi
     return candidates
 
 
+def open_dates(problem: Problem, agent_index: int) -> list[int]:
+    """The dates on which the agent has at least one unblocked candidate shift."""
+    return [d for d in range(problem.days)
+            if any(not c.blockers for c in candidate_shifts(problem, agent_index, d))]
+
+
 def _availability_blockers(problem: Problem, agent: Agent, candidate: Candidate) -> list[Blocker]:
     """Hard availability rows (``off``, ``window``) that forbid this candidate."""
     blockers = []
