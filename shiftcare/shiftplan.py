@@ -48,6 +48,7 @@ from shiftcare.bound import (
     objective_bound,
 )
 from shiftcare.model.options import Candidate, candidate_shifts
+from shiftcare.model.options import open_dates as agent_open_dates
 from shiftcare.problem import Mode, Problem, Settings
 from shiftcare.solution import Solution
 
@@ -121,34 +122,67 @@ DIVE_ROUNDS = 30
 """LP re-solves of the shift plan's dive (``_dive``)."""
 DIVE_SHARE = 0.34
 """Share of the fractional shift counts each dive round fixes."""
+DIVE_TOLERANCE = 1e-6
+"""A shift count this close to a whole number is whole."""
 
 
 def _dive(solver: pywraplp.Solver, compact: CompactModel,
           deadline: float) -> dict[PlanKey, float]:
     """Shift counts of the solved compact LP brought towards whole numbers: each round
     fixes the counts already whole and rounds the ``DIVE_SHARE`` of the fractional ones
-    closest to a whole number, then solves the LP again; stops after ``DIVE_ROUNDS``,
-    at ``deadline`` (``time.monotonic()``) or when the LP fails (keeping the last
-    solution). The rest is left to ``_round_largest_remainder``."""
+    closest to a whole number, then solves the LP again. A round whose LP has no
+    solution is undone and tried with half as many counts rounded; one count alone is
+    also tried rounded the other way. Stops with whole counts, after ``DIVE_ROUNDS``,
+    at ``deadline`` (``time.monotonic()``) or when even that fails, returning the last
+    solved LP's counts. What is left fractional goes to ``_round_largest_remainder``."""
     values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
-    tolerance = 1e-6
+    share = DIVE_SHARE
     for dive_round in range(DIVE_ROUNDS):
-        fractional = sorted(
-            (abs(value - round(value)), key) for key, value in values.items()
-            if abs(value - round(value)) > tolerance)
+        fractional = sorted((abs(value - round(value)), key) for key, value in values.items()
+                            if abs(value - round(value)) > DIVE_TOLERANCE)
         log.debug("shift plan: dive round %d, %d fractional shift counts, LP %.1f",
                   dive_round, len(fractional), compact.objective.Value())
         if not fractional or time.monotonic() >= deadline:
             break
-        fixed = {key for _, key in fractional[:max(1, int(DIVE_SHARE * len(fractional)))]}
         for key, value in values.items():
-            if key in fixed or abs(value - round(value)) <= tolerance:
+            if abs(value - round(value)) <= DIVE_TOLERANCE:
                 compact.shift_vars[key].SetBounds(float(round(value)), float(round(value)))
-        solver.SetTimeLimit(max(1, int(1000 * (deadline - time.monotonic()))))
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        chosen = [key for _, key in fractional[:max(1, int(share * len(fractional)))]]
+        trials = [{key: float(round(values[key])) for key in chosen}]
+        if len(chosen) == 1:
+            key = chosen[0]
+            other = math.floor(values[key]) if round(values[key]) > values[key] else math.ceil(
+                values[key])
+            trials.append({key: float(other)})
+        solved = False
+        for trial in trials:
+            solved = _solve_fixed(solver, compact, trial, deadline)
+            if solved:
+                break
+        if solved:
+            values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
+        elif len(chosen) > 1:
+            share /= 2
+        else:
+            if solver.Solve() == pywraplp.Solver.OPTIMAL:
+                values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
             break
-        values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
     return values
+
+
+def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[PlanKey, float],
+                 deadline: float) -> bool:
+    """Solve the LP with the ``fixed`` shift counts; True when it is solved, else their
+    bounds are put back."""
+    saved = {key: (compact.shift_vars[key].lb(), compact.shift_vars[key].ub()) for key in fixed}
+    for key, value in fixed.items():
+        compact.shift_vars[key].SetBounds(value, value)
+    solver.SetTimeLimit(max(1, int(1000 * (deadline - time.monotonic()))))
+    if solver.Solve() == pywraplp.Solver.OPTIMAL:
+        return True
+    for key, (low, high) in saved.items():
+        compact.shift_vars[key].SetBounds(low, high)
+    return False
 
 
 def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:
@@ -226,12 +260,6 @@ def _loads(problem: Problem) -> list[AgentLoad]:
     return loads
 
 
-def _open_dates(problem: Problem, agent_index: int) -> list[int]:
-    """Dates with at least one unblocked candidate for the agent."""
-    return [d for d in range(problem.days)
-            if any(not c.blockers for c in candidate_shifts(problem, agent_index, d))]
-
-
 def _urgency(problem: Problem, load: AgentLoad, day: int, open_dates: list[int]) -> float:
     """Missing minimum paid minutes per open date left from ``day`` on (within max days)."""
     agent = problem.agents[load.agent_index]
@@ -276,7 +304,7 @@ def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
     skills, else of its class at the nearest other start of its type; a shift nobody
     may work is dropped.
     """
-    open_dates = [_open_dates(problem, i) for i in range(len(problem.agents))]
+    open_dates = [agent_open_dates(problem, i) for i in range(len(problem.agents))]
     dropped = 0
     for day in range(problem.days):
         slots = sorted(((key, count) for key, count in counts.items()
