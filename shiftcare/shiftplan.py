@@ -106,8 +106,8 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     for (q, t), row in compact.coverage.items():
         phone_values[q, t] = max(0.0, row.dual_value())
     solved = time.monotonic() - started
-    values = ({key: var.solution_value() for key, var in compact.shift_vars.items()}
-              if seconds - solved < solved else _dive(solver, compact, started + seconds))
+    values = (_shift_counts(compact) if seconds - solved < solved
+              else _dive(solver, compact, started + seconds))
     by_class_date: dict[tuple[int, int], list[tuple[PlanKey, float]]] = defaultdict(list)
     for key, value in values.items():
         by_class_date[(key[0], key[1])].append((key, value))
@@ -135,7 +135,7 @@ def _dive(solver: pywraplp.Solver, compact: CompactModel,
     also tried rounded the other way. Stops with whole counts, after ``DIVE_ROUNDS``,
     at ``deadline`` (``time.monotonic()``) or when even that fails, returning the last
     solved LP's counts. What is left fractional goes to ``_round_largest_remainder``."""
-    values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
+    values = _shift_counts(compact)
     share = DIVE_SHARE
     for dive_round in range(DIVE_ROUNDS):
         fractional = sorted((abs(value - round(value)), key) for key, value in values.items()
@@ -154,20 +154,20 @@ def _dive(solver: pywraplp.Solver, compact: CompactModel,
             other = math.floor(values[key]) if round(values[key]) > values[key] else math.ceil(
                 values[key])
             trials.append({key: float(other)})
-        solved = False
-        for trial in trials:
-            solved = _solve_fixed(solver, compact, trial, deadline)
-            if solved:
-                break
-        if solved:
-            values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
+        if any(_solve_fixed(solver, compact, trial, deadline) for trial in trials):
+            values = _shift_counts(compact)
         elif len(chosen) > 1:
             share /= 2
         else:
             if solver.Solve() == pywraplp.Solver.OPTIMAL:
-                values = {key: var.solution_value() for key, var in compact.shift_vars.items()}
+                values = _shift_counts(compact)
             break
     return values
+
+
+def _shift_counts(compact: CompactModel) -> dict[PlanKey, float]:
+    """The shift counts of the compact model's last LP solution."""
+    return {key: var.solution_value() for key, var in compact.shift_vars.items()}
 
 
 def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[PlanKey, float],
