@@ -89,7 +89,7 @@ class Replanner:
         dates = _agent_dates(problem, solution)
         counts = np.zeros(required.shape, dtype=np.int64)
         for item in dates:
-            _count(problem, item, counts, 1)
+            count_phone(problem, item, counts, 1)
         settings = problem.settings
         weights = [w for w in (settings.weight_understaffing, settings.weight_overstaffing)
                    if w > 0]
@@ -119,7 +119,7 @@ class Replanner:
     def _lift(self, item: AgentDate) -> tuple[npt.NDArray[np.float64], float]:
         """Take the item's phone time out of the counts (the caller puts its new plan
         back); its gains against everyone else and what its current plan is worth."""
-        _count(self.problem, item, self.counts, -1)
+        count_phone(self.problem, item, self.counts, -1)
         gains = phone_gains(self.problem, self.required, self.mode, item, self.counts,
                             self.tie_weight)
         return gains, _value(self.problem, item.labels, gains)
@@ -131,7 +131,7 @@ class Replanner:
         better = plan is not None and plan[1] > current + 1e-9
         if plan is not None and better:
             item.labels = plan[0]
-        _count(self.problem, item, self.counts, 1)
+        count_phone(self.problem, item, self.counts, 1)
         return better
 
     def replan(self, item: AgentDate) -> bool:
@@ -204,7 +204,7 @@ class Replanner:
             > current + 1e-9)
         if kept and best is not None:
             item.shift, item.first, item.labels = best[1].shift, best[1].first, best[1].labels
-        _count(self.problem, item, self.counts, 1)
+        count_phone(self.problem, item, self.counts, 1)
         return kept
 
     def _ranked_moves(self, item: AgentDate, moves: list[Candidate],
@@ -257,19 +257,23 @@ class Replanner:
         before = self.potential(*days)
         old = [item.labels for item in group]
         for item in group:
-            _count(self.problem, item, self.counts, -1)
+            count_phone(self.problem, item, self.counts, -1)
             item.labels = [label if label[0] == "break" else OFF_PHONE
                            for label in item.labels]
-            _count(self.problem, item, self.counts, 1)
+            count_phone(self.problem, item, self.counts, 1)
         for item in group:
             self.replan(item)
         if self.potential(*days) < before - 1e-9:
             return True
         for item, labels in zip(group, old, strict=True):
-            _count(self.problem, item, self.counts, -1)
-            item.labels = labels
-            _count(self.problem, item, self.counts, 1)
+            self.relabel(item, labels)
         return False
+
+    def relabel(self, item: AgentDate, labels: list[Label]) -> None:
+        """Give the item ``labels``, its phone time moved in the counts."""
+        count_phone(self.problem, item, self.counts, -1)
+        item.labels = labels
+        count_phone(self.problem, item, self.counts, 1)
 
 
 def improve_activities(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -289,7 +293,7 @@ def improve_activities(problem: Problem, required: npt.NDArray[np.int64], mode: 
     replanner = Replanner.of(problem, required, mode, solution)
     origins = {item.shift: item for item in replanner.dates}
     rng = np.random.default_rng(seed)
-    improved = _descend(replanner, deadline)
+    improved = descend(replanner, deadline)
     while time.monotonic() < deadline:
         kept = _move_each(replanner, replanner.move_breaks, deadline)
         kept += _move_each(replanner, replanner.move_shift, deadline) if move_shifts else 0
@@ -297,7 +301,7 @@ def improve_activities(problem: Problem, required: npt.NDArray[np.int64], mode: 
         improved += kept
         if kept == 0:
             break
-    return _to_solution(problem, solution, origins), improved
+    return replanned_solution(problem, solution, origins), improved
 
 
 def _move_each(replanner: Replanner, move: Callable[[AgentDate], bool],
@@ -309,7 +313,7 @@ def _move_each(replanner: Replanner, move: Callable[[AgentDate], bool],
         if time.monotonic() >= deadline:
             break
         kept += move(item)
-    return kept + (_descend(replanner, deadline) if kept else 0)
+    return kept + (descend(replanner, deadline) if kept else 0)
 
 
 def _group_moves(replanner: Replanner, rng: np.random.Generator, deadline: float) -> int:
@@ -321,14 +325,14 @@ def _group_moves(replanner: Replanner, rng: np.random.Generator, deadline: float
         if not group:
             break
         if replanner.replan_group(group):
-            kept += 1 + _descend(replanner, deadline, replanner.near(group))
+            kept += 1 + descend(replanner, deadline, replanner.near(group))
             failed = 0
         else:
             failed += 1
     return kept
 
 
-def _descend(replanner: Replanner, deadline: float,
+def descend(replanner: Replanner, deadline: float,
              items: list[AgentDate] | None = None) -> int:
     """Passes re-planning every agent-date (or only ``items``) alone until one changes
     nothing or the deadline; returns the re-plans kept."""
@@ -532,7 +536,7 @@ def _agent_dates(problem: Problem, solution: Solution) -> list[AgentDate]:
     return sorted(dates.values(), key=lambda d: (d.shift.day, d.agent_index))
 
 
-def _count(problem: Problem, item: AgentDate, counts: npt.NDArray[np.int64],
+def count_phone(problem: Problem, item: AgentDate, counts: npt.NDArray[np.int64],
            sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) the item's phone intervals from ``counts``."""
     for offset, (kind, detail, _) in enumerate(item.labels):
@@ -728,7 +732,7 @@ def _interval_option(problem: Problem, item: AgentDate, gains: npt.NDArray[np.fl
     return best[0], best[1]
 
 
-def _to_solution(problem: Problem, solution: Solution,
+def replanned_solution(problem: Problem, solution: Solution,
                  origins: dict[Shift, AgentDate]) -> Solution:
     """``solution`` with each of its shifts replaced by where its item (``origins``) is
     now, and each shift's activity blocks rebuilt from the item's labels."""

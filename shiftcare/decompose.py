@@ -45,6 +45,7 @@ from ortools.sat.python import cp_model
 
 from shiftcare.activities import improve_activities
 from shiftcare.bound import compact_lp_bounds
+from shiftcare.columns import improve_dates
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
@@ -74,6 +75,9 @@ MATCH_SHARE = 0.05
 REPLAN_SHARE = 0.2
 """Share of the time limit for re-planning the start roster's activities
 (``activities.improve_activities``) before fix-and-optimise."""
+COLUMN_SHARE = 0.5
+"""Share of the time limit for re-planning each date's activities together by column
+generation (``columns.improve_dates``) after that."""
 MIN_SUBSOLVE_SECONDS = 2.0
 """A block is not started with less time than this left."""
 ProgressFn = Callable[[float, float, float], None]
@@ -95,6 +99,8 @@ class LargeOptions:
     plan_share: float = PLAN_SHARE
     """Share of the time limit for the shift plan's LP (``shiftcare.shiftplan``); 0 =
     start from the greedy roster only."""
+    column_share: float = COLUMN_SHARE
+    """Share of the time limit for ``columns.improve_dates``; 0 = none."""
     activity_rounds: bool = True
     """Alternate rounds of ``activity_blocks`` (shifts fixed, from the first round on) with
     rounds of ``round_blocks``; False = ``round_blocks`` only."""
@@ -509,6 +515,11 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
             time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed,
             move_shifts=True)
         log.info("activity re-planning of the start roster: %d moves kept", improved)
+        if options.column_share > 0:
+            start, kept = improve_dates(
+                problem, required, mode, start,
+                time.monotonic() + options.column_share * options.time_limit_seconds)
+            log.info("column generation: %d dates re-planned", kept)
         report(_fast_objective(problem, _split_roster(problem, start), required))
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
                                            deadline, report)

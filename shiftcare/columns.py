@@ -1,0 +1,315 @@
+"""Re-plan every agent's activities on one date at once, by column generation.
+
+Single-agent moves (``shiftcare.activities``) stall where agents must trade complaint
+intervals: one agent's recovery can only move if another's run takes over. Here one
+date's shifts stay fixed and its agents' activity *patterns* (each interval's queue,
+break or time off, valid for the stress rules on its own) are the columns of an LP:
+
+- the master LP picks a convex combination of patterns per agent-date so as to minimise
+  the date's understaffing and overstaffing (weights of the Settings) against what the
+  agents of other dates leave required;
+- pricing finds, per agent-date, the pattern worth the most under the coverage rows'
+  duals: the re-planning programme ``activities.best_labels`` with the duals as gains,
+  and, once that finds nothing, with the breaks moved as well (``activities.
+  planned_shift``); its columns enter while their reduced cost is negative;
+- a dive then makes it whole: each step fixes every agent-date whose LP pattern is
+  already whole and ``DIVE_SHARE`` of the others (those nearest to whole first), and
+  prices once more for the rest.
+
+The dive's patterns replace the date's only when they cover the date better, so the
+roster never gets worse. The LP's optimum is not a bound (pricing with break moves is a
+heuristic); the bound stays ``shiftcare.bound``'s.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import pywraplp
+
+from shiftcare.activities import (
+    AgentDate,
+    Label,
+    Replanner,
+    best_labels,
+    count_phone,
+    descend,
+    phone_gains,
+    planned_shift,
+    replanned_solution,
+)
+from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem
+from shiftcare.solution import Solution
+
+log = logging.getLogger("shiftcare")
+
+DIVE_SHARE = 0.25
+"""Share of the fractional agent-dates fixed per dive step, nearest to whole first."""
+DIVE_LP_SECONDS = 60.0
+"""Time limit of one master LP in the dive, which must end with whole patterns (measured:
+about 10 ms on 200 agents' date)."""
+PRICING_SHARE = 0.85
+"""Share of a date's time for column generation; the dive takes the rest (it is
+measured in tenths of a second, so it usually ends early)."""
+REDUCED_COST_TOLERANCE = 1e-6
+"""A column enters only when its reduced cost is below minus this (objective units)."""
+STOP_TOLERANCE = 0.5
+"""Column generation ends when the LP can gain less than this (objective units: half an
+overstaffed agent-interval at the default weights)."""
+
+
+@dataclass
+class _Column:
+    """One agent-date's pattern and its LP variable."""
+
+    labels: list[Label]
+    variable: pywraplp.Variable
+
+
+class DateMaster:
+    """The master LP of one date's agent-dates, their columns and the pricing."""
+
+    def __init__(self, replanner: Replanner, items: list[AgentDate]) -> None:
+        self.replanner = replanner
+        self.items = items
+        problem = replanner.problem
+        self.first = min(item.first for item in items)
+        self.last = min(replanner.required.shape[1],
+                        max(item.first + len(item.labels) for item in items))
+        own = np.zeros_like(replanner.counts)
+        for item in items:
+            count_phone(problem, item, own, 1)
+        self.target = replanner.required - (replanner.counts - own)
+        """Agents still required per (queue, interval) once every other date's are on."""
+        self.floor = float(replanner.problem.settings.weight_overstaffing * np.where(
+            replanner.required > 0, np.clip(-self.target, 0, None), 0).sum())
+        """The least the master LP can cost: what the other dates already overstaff."""
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        self.rows = self._coverage_rows()
+        self.convexity = [self.solver.Constraint(1.0, 1.0) for _ in items]
+        self.columns: list[list[_Column]] = [[] for _ in items]
+        self.seen: list[set[tuple[Label, ...]]] = [set() for _ in items]
+        self.fixed = [False] * len(items)
+        self.patterns: dict[tuple[object, ...], tuple[list[Label], float]] = {}
+        self.allowed = [~np.isnan(phone_gains(problem, replanner.required, replanner.mode,
+                                              item, np.zeros_like(replanner.counts)))
+                        for item in items]
+        for index, item in enumerate(items):
+            self.add_column(index, item.labels)
+
+    def _coverage_rows(self) -> dict[tuple[int, int], pywraplp.Constraint]:
+        """Per (queue, interval) of the date's span with a requirement: phone agents plus
+        short minus over equals the target; short and over cost their weights."""
+        settings = self.replanner.problem.settings
+        solver = self.solver
+        objective = solver.Objective()
+        rows = {}
+        for q in range(self.target.shape[0]):
+            for t in range(self.first, self.last):
+                if self.replanner.required[q, t] <= 0:
+                    continue
+                target = float(self.target[q, t])
+                row = solver.Constraint(target, target)
+                short = solver.NumVar(0.0, solver.infinity(), "")
+                over = solver.NumVar(0.0, solver.infinity(), "")
+                row.SetCoefficient(short, 1.0)
+                row.SetCoefficient(over, -1.0)
+                objective.SetCoefficient(short, settings.weight_understaffing)
+                objective.SetCoefficient(over, settings.weight_overstaffing)
+                rows[(q, t)] = row
+        objective.SetMinimization()
+        return rows
+
+    def add_column(self, index: int, labels: list[Label]) -> bool:
+        """Add ``labels`` as a column of agent-date ``index``; False when it already is."""
+        key = tuple(labels)
+        if key in self.seen[index]:
+            return False
+        self.seen[index].add(key)
+        variable = self.solver.NumVar(0.0, self.solver.infinity(), "")
+        self.convexity[index].SetCoefficient(variable, 1.0)
+        problem = self.replanner.problem
+        first = self.items[index].first
+        for offset, (kind, detail, _) in enumerate(labels):
+            row = self.rows.get((problem.queue_index(detail), first + offset)) \
+                if kind == "phone" else None
+            if row is not None:
+                row.SetCoefficient(variable, 1.0)
+        self.columns[index].append(_Column(labels, variable))
+        return True
+
+    def solve(self, deadline: float | None) -> bool:
+        """Solve the master LP within ``deadline`` (``time.monotonic()``; None =
+        ``DIVE_LP_SECONDS``); True when optimal."""
+        seconds = DIVE_LP_SECONDS if deadline is None else deadline - time.monotonic()
+        self.solver.SetTimeLimit(max(1, int(1000 * seconds)))
+        return bool(self.solver.Solve() == pywraplp.Solver.OPTIMAL)
+
+    def price(self, move_breaks: bool, deadline: float) -> tuple[int, float]:
+        """Add every open agent-date's best pattern under the last LP's duals when its
+        reduced cost is negative; returns the columns added and the sum of the negative
+        reduced costs' sizes (objective units)."""
+        duals = np.zeros(self.target.shape)
+        for (q, t), row in self.rows.items():
+            duals[q, t] = row.dual_value()
+        convexity = [row.dual_value() for row in self.convexity]
+        found: list[tuple[int, list[Label]]] = []
+        reduced = 0.0
+        for index, item in enumerate(self.items):
+            if self.fixed[index] or time.monotonic() >= deadline:
+                continue
+            allowed = self.allowed[index]
+            gains = np.full(allowed.shape, np.nan)
+            gains[allowed] = duals[:, item.first:item.first + allowed.shape[1]][allowed]
+            labels, worth = self._best_pattern(item, gains, move_breaks)
+            if worth + convexity[index] > REDUCED_COST_TOLERANCE:
+                found.append((index, labels))
+                reduced += worth + convexity[index]
+        return sum(self.add_column(index, labels) for index, labels in found), reduced
+
+    def _best_pattern(self, item: AgentDate, gains: npt.NDArray[np.float64],
+                      move_breaks: bool) -> tuple[list[Label], float]:
+        """The item's pattern worth the most under ``gains`` (breaks where they are, or
+        moved), and its worth; remembered per (shift start and type, stretch cap, breaks,
+        gains), which agents of one shift often share and later rounds often repeat."""
+        problem = self.replanner.problem
+        key = (item.first, item.shift.shift_type,
+               problem.agents[item.agent_index].max_complaint_stretch_minutes,
+               tuple(label for label in item.labels if label[0] == "break"),
+               tuple(o for o, label in enumerate(item.labels) if label[0] == "break"),
+               gains.tobytes(), move_breaks)
+        if key not in self.patterns:
+            trial = AgentDate(item.agent_index, item.shift, item.first, list(item.labels))
+            trial.labels, worth = best_labels(problem, trial, gains, self.replanner.limits)
+            if move_breaks:
+                worth = planned_shift(problem, trial, gains, self.replanner.limits)
+            self.patterns[key] = (trial.labels, worth)
+        return self.patterns[key]
+
+    def generate(self, deadline: float) -> float:
+        """Column generation until the deadline, or until pricing with the breaks moved
+        finds nothing better; returns the last LP optimum (objective units).
+
+        Pricing keeps the breaks where they are until that can gain no more (no column
+        enters, or the LP is within ``STOP_TOLERANCE`` of its best Lagrangian estimate:
+        the LP optimum less the reduced costs found), then moves them for one round; it
+        ends when that round can gain no more either, or once the LP is at the least any
+        plan could cost (what the other dates already overstaff).
+        """
+        value = math.inf
+        move_breaks = False
+        estimate = -math.inf
+        while time.monotonic() < deadline and self.solve(deadline):
+            value = self.solver.Objective().Value()
+            if value <= self.floor + STOP_TOLERANCE:
+                break
+            added, reduced = self.price(move_breaks, deadline)
+            estimate = max(estimate, value - reduced)
+            log.debug("pricing%s: LP %.1f, %d columns added", " with break moves" * move_breaks,
+                      value, added)
+            closed = added == 0 or value - estimate < STOP_TOLERANCE
+            if move_breaks and closed:
+                break
+            if move_breaks or closed:
+                move_breaks, estimate = not move_breaks, -math.inf
+        return value
+
+    def _largest(self, index: int) -> tuple[float, int, int]:
+        """(LP value, agent-date, column) of the agent-date's largest LP column."""
+        values = [column.variable.solution_value() for column in self.columns[index]]
+        column = int(np.argmax(values))
+        return values[column], index, column
+
+    def dive(self, deadline: float) -> list[list[Label]] | None:
+        """Whole patterns, one per agent-date, by fixing the LP's columns step by step
+        (``DIVE_SHARE``) and pricing once between steps; past the deadline every open
+        agent-date takes its largest LP column. None when the LP fails."""
+        chosen: dict[int, int] = {}
+        while not all(self.fixed):
+            if not self.solve(None):
+                return None
+            ranked = sorted((self._largest(index) for index in range(len(self.items))
+                             if not self.fixed[index]), reverse=True)
+            whole = [entry for entry in ranked if entry[0] > 1 - 1e-6]
+            fractional = len(ranked) - len(whole)
+            late = time.monotonic() >= deadline
+            count = len(ranked) if late or not fractional else (
+                len(whole) + max(1, int(DIVE_SHARE * fractional)))
+            for _, index, column in ranked[:count]:
+                self.columns[index][column].variable.SetLb(1.0)
+                self.fixed[index] = True
+                chosen[index] = column
+            if not all(self.fixed) and not late and self.solve(deadline):
+                self.price(False, deadline)
+        return [self.columns[index][chosen[index]].labels for index in range(len(self.items))]
+
+
+def coverage_cost(replanner: Replanner, first: int, last: int) -> float:
+    """Understaffing and overstaffing cost (objective units) of intervals ``first`` to
+    ``last`` - 1 in the replanner's counts."""
+    settings = replanner.problem.settings
+    required = replanner.required[:, first:last]
+    counts = replanner.counts[:, first:last]
+    short = np.clip(required - counts, 0, None)
+    over = np.where(required > 0, np.clip(counts - required, 0, None), 0)
+    return float(settings.weight_understaffing * short.sum()
+                 + settings.weight_overstaffing * over.sum())
+
+
+def replan_date(replanner: Replanner, day: int, deadline: float) -> bool:
+    """Re-plan the activities of every agent-date on ``day`` together (``DateMaster``),
+    then each alone (``activities.descend``), until ``deadline``; the new patterns are
+    kept when they lower the date's coverage cost. True when kept."""
+    items = [item for item in replanner.dates if item.shift.day == day]
+    if not items:
+        return False
+    master = DateMaster(replanner, items)
+    before = coverage_cost(replanner, master.first, master.last)
+    started = time.monotonic()
+    lp_value = master.generate(started + PRICING_SHARE * (deadline - started))
+    patterns = master.dive(deadline)
+    if patterns is None:
+        return False
+    old = [item.labels for item in items]
+    for item, labels in zip(items, patterns, strict=True):
+        replanner.relabel(item, labels)
+    descend(replanner, deadline, items)
+    after = coverage_cost(replanner, master.first, master.last)
+    weight = replanner.problem.settings.weight_understaffing
+    log.info("date %d: %d agent-dates, coverage %.1f -> %.1f agent-intervals (LP %.1f) in "
+             "%.1f s", day, len(items), before / weight, after / weight, lp_value / weight,
+             time.monotonic() - started)
+    if after < before - 1e-9:
+        return True
+    for item, labels in zip(items, old, strict=True):
+        replanner.relabel(item, labels)
+    return False
+
+
+def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                  solution: Solution, deadline: float) -> tuple[Solution, int]:
+    """``solution`` with each date's activities re-planned together (``replan_date``),
+    the dates with most agents short first, each given an equal share of the time left
+    until ``deadline`` (``time.monotonic()``); dates covered in full are skipped.
+
+    Returns the roster and the number of dates whose new patterns were kept.
+    """
+    replanner = Replanner.of(problem, required, mode, solution)
+    origins = {item.shift: item for item in replanner.dates}
+    per_day = MINUTES_PER_DAY // problem.interval_minutes
+    short = np.clip(required - replanner.counts, 0, None).sum(axis=0)
+    days = sorted((day for day in range(problem.days)
+                   if short[day * per_day:(day + 1) * per_day].sum() > 0),
+                  key=lambda day: -int(short[day * per_day:(day + 1) * per_day].sum()))
+    kept = 0
+    for position, day in enumerate(days):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        kept += replan_date(replanner, day, time.monotonic() + left / (len(days) - position))
+    return replanned_solution(problem, solution, origins), kept
