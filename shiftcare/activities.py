@@ -17,6 +17,7 @@ earlier, where the queue has room, or takes a break right after it.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -693,6 +694,118 @@ def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64
         labels.append(chosen)
     labels.reverse()
     return labels, best
+
+
+BreakState = tuple[int, int, int, int, int, int, int]
+"""(run, recovery owed, complaint intervals today, breaks placed as a bit mask, the break
+under way (-1: none), its intervals still to come, intervals since the last break
+ended, at most the spacing)."""
+
+
+@dataclass(frozen=True)
+class BreakProgramme:
+    """One agent-date's dynamic programme that also places every break of its shift type:
+    each break once, starting inside its window and ``min_minutes_between_breaks`` after
+    the end of the one before (as ``greedy.spaced_break_starts``), in any order."""
+
+    programme: Programme
+    """The programme of the shift without breaks (its moves on and off the phone)."""
+    rules: tuple[BreakRule, ...]
+    lengths: tuple[int, ...]
+    """Each break's intervals."""
+    windows: tuple[tuple[int, int], ...]
+    """Each break's earliest and latest start (offsets in the shift)."""
+    gap: int
+    """Intervals from the end of one break to the start of the next."""
+
+    @classmethod
+    def of(cls, problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+           limits: StressLimits | None) -> BreakProgramme:
+        interval = problem.interval_minutes
+        rules = problem.shift_type(item.shift.shift_type).breaks
+        bare = AgentDate(item.agent_index, item.shift, item.first,
+                         [OFF_PHONE] * len(item.labels))
+        return cls(Programme.of(problem, bare, gains, limits), rules,
+                   tuple(rule.duration_minutes // interval for rule in rules),
+                   tuple((rule.earliest_start_after_minutes // interval,
+                          rule.latest_start_after_minutes // interval) for rule in rules),
+                   math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9))
+
+    def start(self) -> BreakState:
+        """The state before the shift's first interval."""
+        return (0, 0, 0, 0, -1, 0, self.gap)
+
+    def moves(self, state: BreakState, offset: int) -> list[tuple[BreakState, float, Label]]:
+        """(next state, gain, label) of every move from ``state`` at ``offset``: on with
+        the break under way, or a break starting, or a move of the programme without
+        breaks."""
+        run, owed, today, placed, current, left, since = state
+        if left > 0:
+            rested = self.programme.rested((run, owed, today))
+            rule = self.rules[current]
+            return [((*rested, placed, current, left - 1, 0), 0.0,
+                     ("break", rule.name, rule.paid))]
+        after = min(self.gap, since + 1)
+        found: list[tuple[BreakState, float, Label]] = [
+            ((*core, placed, -1, 0, after), gain, label)
+            for core, gain, label in self.programme.moves((run, owed, today), offset)]
+        if since < self.gap:
+            return found
+        rested = self.programme.rested((run, owed, today))
+        for j, rule in enumerate(self.rules):
+            earliest, latest = self.windows[j]
+            if (not placed >> j & 1 and earliest <= offset <= latest
+                    and offset + self.lengths[j] <= len(self.programme.labels)):
+                found.append(((*rested, placed | 1 << j, j, self.lengths[j] - 1, 0), 0.0,
+                              ("break", rule.name, rule.paid)))
+        return found
+
+    def alive(self, state: BreakState, position: int) -> bool:
+        """Whether every break not yet placed may still start at ``position`` or later."""
+        placed = state[3]
+        return all(placed >> j & 1 or latest >= position
+                   for j, (_, latest) in enumerate(self.windows))
+
+    def best(self) -> tuple[list[Label], float] | None:
+        """The labels worth the most with every break placed, and their worth; None when
+        the breaks cannot all be placed."""
+        values: list[dict[BreakState, float]] = [{self.start(): 0.0}]
+        steps: list[dict[BreakState, tuple[BreakState, Label]]] = []
+        for offset in range(len(self.programme.labels)):
+            reached: dict[BreakState, float] = {}
+            back: dict[BreakState, tuple[BreakState, Label]] = {}
+            for state, value in values[-1].items():
+                for following, gain, label in self.moves(state, offset):
+                    if (value + gain > reached.get(following, -np.inf) + 1e-9
+                            and self.alive(following, offset + 1)):
+                        reached[following] = value + gain
+                        back[following] = (state, label)
+            values.append(reached)
+            steps.append(back)
+        complete = (1 << len(self.rules)) - 1
+        finals = [state for state in values[-1] if state[3] == complete and state[5] == 0]
+        if not finals:
+            return None
+        state = max(finals, key=lambda s: values[-1][s])
+        worth = values[-1][state]
+        labels: list[Label] = []
+        for back in reversed(steps):
+            state, chosen = back[state]
+            labels.append(chosen)
+        labels.reverse()
+        return labels, worth
+
+
+def best_labels_and_breaks(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
+                           limits: StressLimits | None) -> tuple[list[Label], float] | None:
+    """The labels of the item's shift worth the most under ``gains`` with its breaks
+    placed anew (``BreakProgramme``), and their worth; None when its breaks cannot all be
+    placed. Without breaks, ``best_labels``."""
+    if not problem.shift_type(item.shift.shift_type).breaks:
+        bare = AgentDate(item.agent_index, item.shift, item.first,
+                         [OFF_PHONE] * len(item.labels))
+        return best_labels(problem, bare, gains, limits)
+    return BreakProgramme.of(problem, item, gains, limits).best()
 
 
 def _best_moves(moves: list[tuple[State, float, State, Label]],

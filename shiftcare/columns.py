@@ -37,10 +37,10 @@ from shiftcare.activities import (
     Label,
     Replanner,
     best_labels,
+    best_labels_and_breaks,
     count_phone,
     descend,
     phone_gains,
-    planned_shift,
     replanned_solution,
 )
 from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem
@@ -151,9 +151,10 @@ class DateMaster:
         return bool(self.solver.Solve() == pywraplp.Solver.OPTIMAL)
 
     def price(self, move_breaks: bool, deadline: float) -> tuple[int, float]:
-        """Add every open agent-date's best pattern under the last LP's duals when its
-        reduced cost is negative; returns the columns added and the sum of the negative
-        reduced costs' sizes (objective units)."""
+        """Add every open agent-date's best pattern under the last LP's duals, with the
+        breaks of its largest LP column (so breaks moved in one round may move on in the
+        next), when its reduced cost is negative; returns the columns added and the sum
+        of the negative reduced costs' sizes (objective units)."""
         duals = np.zeros(self.target.shape)
         for (q, t), row in self.rows.items():
             duals[q, t] = row.dual_value()
@@ -166,29 +167,31 @@ class DateMaster:
             allowed = self.allowed[index]
             gains = np.full(allowed.shape, np.nan)
             gains[allowed] = duals[:, item.first:item.first + allowed.shape[1]][allowed]
-            labels, worth = self._best_pattern(item, gains, move_breaks)
+            base = self.columns[index][self._largest(index)[2]].labels
+            labels, worth = self._best_pattern(item, base, gains, move_breaks)
             if worth + convexity[index] > REDUCED_COST_TOLERANCE:
                 found.append((index, labels))
                 reduced += worth + convexity[index]
         return sum(self.add_column(index, labels) for index, labels in found), reduced
 
-    def _best_pattern(self, item: AgentDate, gains: npt.NDArray[np.float64],
+    def _best_pattern(self, item: AgentDate, base: list[Label], gains: npt.NDArray[np.float64],
                       move_breaks: bool) -> tuple[list[Label], float]:
-        """The item's pattern worth the most under ``gains`` (breaks where they are, or
-        moved), and its worth; remembered per (shift start and type, stretch cap, breaks,
-        gains), which agents of one shift often share and later rounds often repeat."""
+        """The item's pattern worth the most under ``gains`` with the breaks of ``base``
+        (one of its patterns), where they are or moved, and its worth; remembered per
+        (shift start and type, stretch cap, breaks, gains), which agents of one shift
+        often share and later rounds often repeat."""
         problem = self.replanner.problem
+        breaks = tuple((offset, label) for offset, label in enumerate(base)
+                       if label[0] == "break")
         key = (item.first, item.shift.shift_type,
                problem.agents[item.agent_index].max_complaint_stretch_minutes,
-               tuple(label for label in item.labels if label[0] == "break"),
-               tuple(o for o, label in enumerate(item.labels) if label[0] == "break"),
-               gains.tobytes(), move_breaks)
+               breaks, gains.tobytes(), move_breaks)
         if key not in self.patterns:
-            trial = AgentDate(item.agent_index, item.shift, item.first, list(item.labels))
-            trial.labels, worth = best_labels(problem, trial, gains, self.replanner.limits)
-            if move_breaks:
-                worth = planned_shift(problem, trial, gains, self.replanner.limits)
-            self.patterns[key] = (trial.labels, worth)
+            trial = AgentDate(item.agent_index, item.shift, item.first, list(base))
+            found = best_labels_and_breaks(problem, trial, gains, self.replanner.limits) \
+                if move_breaks else None
+            self.patterns[key] = found or best_labels(problem, trial, gains,
+                                                      self.replanner.limits)
         return self.patterns[key]
 
     def generate(self, deadline: float) -> float:
@@ -293,9 +296,10 @@ def replan_date(replanner: Replanner, day: int, deadline: float) -> bool:
 
 def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                   solution: Solution, deadline: float) -> tuple[Solution, int]:
-    """``solution`` with each date's activities re-planned together (``replan_date``),
-    the dates with most agents short first, each given an equal share of the time left
-    until ``deadline`` (``time.monotonic()``); dates covered in full are skipped.
+    """``solution`` with each date's activities re-planned together (``replan_date``)
+    until ``deadline`` (``time.monotonic()``), each date an equal share of the time left,
+    the dates with fewest agents short first (they often end early and leave their time
+    to the busiest); dates covered in full are skipped.
 
     Returns the roster and the number of dates whose new patterns were kept.
     """
@@ -305,7 +309,7 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     short = np.clip(required - replanner.counts, 0, None).sum(axis=0)
     days = sorted((day for day in range(problem.days)
                    if short[day * per_day:(day + 1) * per_day].sum() > 0),
-                  key=lambda day: -int(short[day * per_day:(day + 1) * per_day].sum()))
+                  key=lambda day: int(short[day * per_day:(day + 1) * per_day].sum()))
     kept = 0
     for position, day in enumerate(days):
         left = deadline - time.monotonic()

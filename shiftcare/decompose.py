@@ -72,10 +72,10 @@ PLAN_SHARE = 0.1
 MATCH_SHARE = 0.05
 """Share of the time limit for naming agents for the planned shifts over the whole week
 (``shiftplan.match_week``)."""
-REPLAN_SHARE = 0.2
+REPLAN_SHARE = 0.1
 """Share of the time limit for re-planning the start roster's activities
 (``activities.improve_activities``) before fix-and-optimise."""
-COLUMN_SHARE = 0.5
+COLUMN_SHARE = 0.7
 """Share of the time limit for re-planning each date's activities together by column
 generation (``columns.improve_dates``) after that."""
 MIN_SUBSOLVE_SECONDS = 2.0

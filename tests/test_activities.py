@@ -14,6 +14,7 @@ from shiftcare.activities import (
     Replanner,
     best_break_move,
     best_labels,
+    best_labels_and_breaks,
     break_moves,
     break_starts,
     improve_activities,
@@ -23,7 +24,7 @@ from shiftcare.activities import (
     with_breaks,
 )
 from shiftcare.evaluate import evaluate, validate
-from shiftcare.greedy import greedy_roster
+from shiftcare.greedy import greedy_roster, spaced_break_starts
 from shiftcare.pipeline import load
 from shiftcare.problem import Availability, BreakRule, Mode, Problem
 from shiftcare.samples import build_generated
@@ -271,3 +272,53 @@ def test_shift_moves_on_a_generated_week_break_no_rule_and_lower_understaffing(
     assert validate(problem, moved) == ()
     assert set(moved.shifts) != set(start.shifts)
     assert _understaffed(problem, moved, required) < _understaffed(problem, kept, required)
+
+
+def _spaced_combinations(problem: Problem, rules: tuple[BreakRule, ...],
+                         placed: tuple[tuple[int, int], ...] = ()) -> list[list[int]]:
+    """Every assignment of starts to ``rules`` inside their windows and spaced."""
+    if len(placed) == len(rules):
+        return [[start for start, _ in placed]]
+    rule = rules[len(placed)]
+    length = rule.duration_minutes // problem.interval_minutes
+    return [starts
+            for start in spaced_break_starts(problem, rule, list(placed))
+            for starts in _spaced_combinations(problem, rules,
+                                               (*placed, (start, start + length)))]
+
+
+def test_placing_breaks_in_the_programme_equals_trying_every_placement(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """``best_labels_and_breaks`` is worth exactly the best of ``best_labels`` over every
+    spaced placement of the shift's breaks inside their windows, under random gains, and
+    its labels hold each break once, inside its window."""
+    problem, required = generated
+    replanner = Replanner.of(problem, required, "stress-aware",
+                             greedy_roster(problem, required, "stress-aware"))
+    limits = stress_limits(problem, "stress-aware")
+    rng = np.random.default_rng(7)
+    interval = problem.interval_minutes
+    checked = 0
+    for item in replanner.dates[::9]:
+        gains = phone_gains(problem, required, "stress-aware", item,
+                            np.zeros_like(replanner.counts))
+        allowed = ~np.isnan(gains)
+        gains[allowed] = rng.choice([-1.0, 0.0, 0.5, 500.0, 1000.0], size=int(allowed.sum()))
+        rules = problem.shift_type(item.shift.shift_type).breaks
+        tried = [best_labels(problem, AgentDate(item.agent_index, item.shift, item.first,
+                                                with_breaks(len(item.labels), rules, starts,
+                                                            interval)),
+                             gains, limits)[1]
+                 for starts in _spaced_combinations(problem, rules)
+                 if all(s + r.duration_minutes // interval <= len(item.labels)
+                        for s, r in zip(starts, rules, strict=True))]
+        found = best_labels_and_breaks(problem, item, gains, limits)
+        assert found is not None and found[1] == pytest.approx(max(tried), abs=1e-6)
+        labels = found[0]
+        for rule in rules:
+            offsets = [o for o, label in enumerate(labels) if label[:2] == ("break", rule.name)]
+            assert len(offsets) == rule.duration_minutes // interval
+            assert (rule.earliest_start_after_minutes // interval <= offsets[0]
+                    <= rule.latest_start_after_minutes // interval)
+        checked += 1
+    assert checked >= 20
