@@ -4,8 +4,9 @@ agent-date at a time.
 For one agent on one date, every interval of the shift gets a queue or time off the
 phone so as to cover the most requirement that the other agents leave open, within the
 agent's skills and, in stress-aware mode, the stretch cap, the recovery after long
-complaint runs and the daily complaint cap (``best_labels``); a break may move to any
-start its window and the break spacing allow (``best_break_move``); with shift moves,
+complaint runs and the daily complaint cap (``best_labels``); its breaks may be placed
+anew at any starts their windows and the break spacing allow, in the same programme
+(``best_labels_and_breaks``); with shift moves,
 the shift itself may take another start or shift type, or move to a date the agent has
 off, within every contract rule (``Replanner.move_shift``). Every move is kept only
 when it lowers a potential (the objective's coverage terms, ``Replanner.potential``,
@@ -19,13 +20,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from shiftcare.greedy import spaced_break_starts
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import MINUTES_PER_DAY, BreakRule, Mode, Problem
 from shiftcare.shiftplan import AgentLoad, may_add
@@ -156,53 +156,38 @@ class Replanner:
             short[item.first:item.first + len(item.labels)].sum()))
 
     def move_breaks(self, item: AgentDate) -> bool:
-        """Try each break of the agent-date at every other start its window and the
-        break spacing allow (the other breaks where they are), with the phone time
-        re-planned around it (``best_break_move``); keep the best when it beats the
-        current plan. True when kept."""
-        rules = self.problem.shift_type(item.shift.shift_type).breaks
-        found = break_starts(item, [rule.name for rule in rules])
-        starts = [s for s in found if s is not None]
-        if not rules or len(starts) < len(rules):
+        """Place the agent-date's breaks anew with its phone time
+        (``best_labels_and_breaks``: every spaced start inside the windows); keep the
+        plan when it beats the current one. True when kept."""
+        if not self.problem.shift_type(item.shift.shift_type).breaks:
             return False
         gains, current = self._lift(item)
-        moved = best_break_move(self.problem, item, gains, self.limits, rules, starts)
-        plan = None
-        if moved is not None and moved[1] > current + 1e-9:
-            trial = AgentDate(item.agent_index, item.shift, item.first,
-                              with_breaks(len(item.labels), rules, moved[0],
-                                          self.problem.interval_minutes))
-            plan = best_labels(self.problem, trial, gains, self.limits)
-        return self._settle(item, plan, current)
+        return self._settle(item, best_labels_and_breaks(self.problem, item, gains,
+                                                         self.limits), current)
 
     def move_shift(self, item: AgentDate) -> bool:
         """Try the agent-date's shift at every other start and shift type the agent may
         work on its date or on a date it has off (``shift_moves``), each with its breaks
-        where the phone is worth least and its phone time planned (one programme per
-        start, in order of ``_ranked_moves``' ceiling, until no ceiling beats the best
-        found); the best then moves its breaks too (``planned_shift``; refining the two
-        best measured no better on 200 x 7 at 1.5 times the time). Keep it when it
-        lowers the potential plus the pay and preference costs. True when kept."""
+        and phone time planned (``best_labels_and_breaks``), in order of
+        ``_ranked_moves``' ceiling until no ceiling beats the best found. Keep the best
+        when it lowers the potential plus the pay and preference costs. True when kept."""
         moves = shift_moves(self.problem, item, self.by_agent[item.agent_index],
                             self.unblocked)
         if not moves:
             return False
         _, current = self._lift(item)
-        best: tuple[float, AgentDate, npt.NDArray[np.float64], float] | None = None
+        best: tuple[float, AgentDate] | None = None
         for most, cost, candidate in self._ranked_moves(item, moves):
             if most <= (current if best is None else max(current, best[0])) + 1e-9:
                 break
             trial = _candidate_date(self.problem, item, candidate)
             gains = phone_gains(self.problem, self.required, self.mode, trial, self.counts,
                                 self.tie_weight)
-            if not _place_breaks_cheaply(self.problem, trial, gains):
-                continue
-            trial.labels, worth = best_labels(self.problem, trial, gains, self.limits)
-            if best is None or worth - cost > best[0]:
-                best = (worth - cost, trial, gains, cost)
-        kept = best is not None and (
-            planned_shift(self.problem, best[1], best[2], self.limits) - best[3]
-            > current + 1e-9)
+            plan = best_labels_and_breaks(self.problem, trial, gains, self.limits)
+            if plan is not None and (best is None or plan[1] - cost > best[0]):
+                trial.labels = plan[0]
+                best = (plan[1] - cost, trial)
+        kept = best is not None and best[0] > current + 1e-9
         if kept and best is not None:
             item.shift, item.first, item.labels = best[1].shift, best[1].first, best[1].labels
         count_phone(self.problem, item, self.counts, 1)
@@ -364,70 +349,6 @@ def _short_group(replanner: Replanner, rng: np.random.Generator) -> list[AgentDa
     return [present[int(i)] for i in chosen]
 
 
-def break_starts(item: AgentDate, names: list[str]) -> list[int | None]:
-    """Each named break's first offset in the item's labels (None when missing)."""
-    starts: list[int | None] = []
-    for name in names:
-        offsets = [o for o, (kind, detail, _) in enumerate(item.labels)
-                   if kind == "break" and detail == name]
-        starts.append(offsets[0] if offsets else None)
-    return starts
-
-
-def best_break_move(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-                    limits: StressLimits | None, rules: tuple[BreakRule, ...],
-                    starts: list[int]) -> tuple[list[int], float] | None:
-    """The break starts (offsets) with one break moved (``break_moves``) whose best plan
-    is worth the most, and that worth; None when no break can move.
-
-    Per break, one forward and one backward programme over the shift without it give,
-    for every start ``s`` of the break (``m`` intervals), the best plan's worth as the
-    best over states of: the best way to reach the state at ``s`` plus the best way on
-    from the state ``m`` intervals off the phone leave at ``s + m``.
-    """
-    interval = problem.interval_minutes
-    options = interval_options(problem, item, gains)
-    best: tuple[list[int], float] | None = None
-    programmes: dict[int, tuple[Programme, list[dict[State, float]],
-                                list[dict[State, float]]]] = {}
-    for k, moved in break_moves(problem, rules, starts):
-        if k not in programmes:
-            others = [s for j, s in enumerate(starts) if j != k]
-            without = AgentDate(item.agent_index, item.shift, item.first, with_breaks(
-                len(item.labels), rules[:k] + rules[k + 1:], others, interval))
-            programme = Programme.of(problem, without, gains, limits, options)
-            reachable, _ = programme.forward()
-            programmes[k] = (programme, reachable, programme.backward(reachable))
-        programme, reachable, rest = programmes[k]
-        first = moved[k]
-        last = first + rules[k].duration_minutes // interval
-        if last > len(item.labels):
-            continue
-        for state, value in reachable[first].items():
-            after = state
-            for _ in range(first, last):
-                after = programme.rested(after)
-            worth = value + rest[last].get(after, -np.inf)
-            if best is None or worth > best[1]:
-                best = (moved, worth)
-    return best
-
-
-def break_moves(problem: Problem, rules: tuple[BreakRule, ...],
-                starts: list[int]) -> Iterator[tuple[int, list[int]]]:
-    """(break index, break starts in offsets) with that break moved to another start
-    inside its window, ``min_minutes_between_breaks`` from the others (which stay;
-    ``greedy.spaced_break_starts``)."""
-    interval = problem.interval_minutes
-    spans = [(start, start + rule.duration_minutes // interval)
-             for rule, start in zip(rules, starts, strict=True)]
-    for k, rule in enumerate(rules):
-        others = spans[:k] + spans[k + 1:]
-        for start in spaced_break_starts(problem, rule, others):
-            if start != starts[k]:
-                yield k, [start if j == k else s for j, s in enumerate(starts)]
-
-
 def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
                 unblocked: Callable[[int, int], list[Candidate]]) -> list[Candidate]:
     """The unblocked shifts (``unblocked(agent index, day)``, e.g.
@@ -461,26 +382,6 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
     return moves
 
 
-def planned_shift(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-                  limits: StressLimits | None) -> float:
-    """Move the item's breaks one at a time (``best_break_move``) while that is worth
-    more, re-planning its labels each time; returns the labels' final worth. The item's
-    labels must hold its breaks and their best plan."""
-    interval = problem.interval_minutes
-    rules = problem.shift_type(item.shift.shift_type).breaks
-    worth = _value(problem, item.labels, gains)
-    found = break_starts(item, [rule.name for rule in rules])
-    starts = [s for s in found if s is not None]
-    for _ in range(len(starts) if len(starts) == len(rules) else 0):
-        moved = best_break_move(problem, item, gains, limits, rules, starts)
-        if moved is None or moved[1] <= worth + 1e-9:
-            break
-        starts = moved[0]
-        item.labels = with_breaks(len(item.labels), rules, starts, interval)
-        item.labels, worth = best_labels(problem, item, gains, limits)
-    return worth
-
-
 def _candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> AgentDate:
     """The item's agent on ``candidate`` instead, off the phone all shift."""
     interval = problem.interval_minutes
@@ -488,27 +389,6 @@ def _candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> 
                   candidate.start, candidate.end)
     return AgentDate(item.agent_index, shift, candidate.start // interval,
                      [OFF_PHONE] * (candidate.shift_type.length_minutes // interval))
-
-
-def _place_breaks_cheaply(problem: Problem, item: AgentDate,
-                          gains: npt.NDArray[np.float64]) -> bool:
-    """Put each break of the item's shift type, in order, at the start inside its window
-    and the break spacing where the phone is worth least (the best gain of each interval
-    it takes); False (the item unchanged) when one has no such start."""
-    interval = problem.interval_minutes
-    best = np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0)
-    rules = problem.shift_type(item.shift.shift_type).breaks
-    placed: list[tuple[int, int]] = []
-    for rule in rules:
-        length = rule.duration_minutes // interval
-        starts = [s for s in spaced_break_starts(problem, rule, placed)
-                  if s + length <= len(item.labels)]
-        if not starts:
-            return False
-        start = min(starts, key=lambda s: float(best[s:s + length].sum()))
-        placed.append((start, start + length))
-    item.labels = with_breaks(len(item.labels), rules, [b for b, _ in placed], interval)
-    return True
 
 
 def with_breaks(length: int, rules: tuple[BreakRule, ...], starts: list[int],
@@ -605,11 +485,9 @@ class Programme:
 
     @classmethod
     def of(cls, problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-           limits: StressLimits | None, options: list[IntervalOptions] | None = None,
-           ) -> Programme:
+           limits: StressLimits | None) -> Programme:
         agent = problem.agents[item.agent_index]
-        if options is None:
-            options = interval_options(problem, item, gains)
+        options = interval_options(problem, item, gains)
         heavy_intervals = sum(1 for _, heavy_option in options if heavy_option is not None)
         return cls(item.labels, options, limits,
                    agent.max_complaint_stretch_minutes // problem.interval_minutes,
@@ -659,23 +537,9 @@ class Programme:
             steps.append(back)
         return values, steps
 
-    def backward(self, reachable: list[dict[State, float]]) -> list[dict[State, float]]:
-        """Per offset, the best value of the rest of the shift from each state
-        ``reachable`` there (``forward``'s states)."""
-        rest: list[dict[State, float]] = [dict.fromkeys(reachable[-1], 0.0)]
-        for offset in range(len(self.labels) - 1, -1, -1):
-            after = rest[-1]
-            rest.append({state: max(gain + after[following]
-                                    for following, gain, _ in self.moves(state, offset)
-                                    if following in after)
-                         for state in reachable[offset]})
-        rest.reverse()
-        return rest
-
 
 def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-                limits: StressLimits | None, options: list[IntervalOptions] | None = None,
-                ) -> tuple[list[Label], float]:
+                limits: StressLimits | None) -> tuple[list[Label], float]:
     """The labels of the item's shift worth the most under ``gains``, and their worth.
 
     Breaks stay. Each other interval is off the phone, on the best calm queue or on the
@@ -685,7 +549,7 @@ def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64
     must be followed by ``recovery_break`` intervals off the phone (a break counts);
     a calm queue may follow a shorter run. Ties prefer time off, then calm queues.
     """
-    values, steps = Programme.of(problem, item, gains, limits, options).forward()
+    values, steps = Programme.of(problem, item, gains, limits).forward()
     state = max(values[-1], key=lambda s: values[-1][s])
     best = values[-1][state]
     labels: list[Label] = []

@@ -12,11 +12,8 @@ import pytest
 from shiftcare.activities import (
     AgentDate,
     Replanner,
-    best_break_move,
     best_labels,
     best_labels_and_breaks,
-    break_moves,
-    break_starts,
     improve_activities,
     phone_gains,
     shift_moves,
@@ -154,34 +151,6 @@ def test_replanning_stops_at_the_deadline(
     roster, improved = improve_activities(problem, required, "stress-aware", start,
                                           time.monotonic() - 1)
     assert improved == 0 and roster.activities == start.activities
-
-
-def test_break_move_worth_equals_trying_every_start(
-        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
-    """The forward-backward programme of ``best_break_move`` finds the worth of the best
-    single-break move that re-planning every moved start from scratch finds."""
-    problem, required = generated
-    replanner = Replanner.of(problem, required, "stress-aware",
-                             greedy_roster(problem, required, "stress-aware"))
-    limits = stress_limits(problem, "stress-aware")
-    checked = 0
-    for item in replanner.dates[::7]:
-        rules = problem.shift_type(item.shift.shift_type).breaks
-        starts = [s for s in break_starts(item, [r.name for r in rules]) if s is not None]
-        gains = phone_gains(problem, required, "stress-aware", item, replanner.counts,
-                            replanner.tie_weight)
-        tried = [best_labels(problem, AgentDate(item.agent_index, item.shift, item.first,
-                                                with_breaks(len(item.labels), rules, moved,
-                                                             problem.interval_minutes)),
-                             gains, limits)[1]
-                 for _, moved in break_moves(problem, rules, starts)]
-        found = best_break_move(problem, item, gains, limits, rules, starts)
-        if not tried:
-            assert found is None
-            continue
-        assert found is not None and found[1] == pytest.approx(max(tried), abs=1e-6)
-        checked += 1
-    assert checked >= 10
 
 
 def _one_shift(problem: Problem, day: int = 0, hour: int = 8) -> Solution:
