@@ -180,7 +180,7 @@ class Replanner:
         for most, cost, candidate in self._ranked_moves(item, moves):
             if most <= (current if best is None else max(current, best[0])) + 1e-9:
                 break
-            trial = _candidate_date(self.problem, item, candidate)
+            trial = candidate_date(self.problem, item, candidate)
             gains = phone_gains(self.problem, self.required, self.mode, trial, self.counts,
                                 self.tie_weight)
             plan = best_labels_and_breaks(self.problem, trial, gains, self.limits)
@@ -255,10 +255,14 @@ class Replanner:
             self.relabel(item, labels)
         return False
 
-    def relabel(self, item: AgentDate, labels: list[Label]) -> None:
-        """Give the item ``labels``, its phone time moved in the counts."""
+    def relabel(self, item: AgentDate, labels: list[Label], shift: Shift | None = None,
+                first: int | None = None) -> None:
+        """Give the item ``labels`` (and ``shift`` starting at interval ``first``, when
+        given), its phone time moved in the counts."""
         count_phone(self.problem, item, self.counts, -1)
         item.labels = labels
+        if shift is not None and first is not None:
+            item.shift, item.first = shift, first
         count_phone(self.problem, item, self.counts, 1)
 
 
@@ -382,7 +386,7 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
     return moves
 
 
-def _candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> AgentDate:
+def candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> AgentDate:
     """The item's agent on ``candidate`` instead, off the phone all shift."""
     interval = problem.interval_minutes
     shift = Shift(item.shift.agent_id, candidate.day, candidate.shift_type.id,

@@ -45,10 +45,12 @@ from shiftcare.activities import (
     Replanner,
     best_labels,
     best_labels_and_breaks,
+    candidate_date,
     count_phone,
     descend,
     phone_gains,
     replanned_solution,
+    shift_moves,
 )
 from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem
 from shiftcare.solution import Solution
@@ -71,9 +73,23 @@ overstaffed agent-interval at the default weights)."""
 
 
 @dataclass
-class _Column:
-    """One agent-date's pattern and its LP variable."""
+class _Shape:
+    """A shift one agent-date may work in the master: its own, or another start or shift
+    type on the same date (``activities.shift_moves``)."""
 
+    date: AgentDate
+    """The shift, its first interval and (its own shape only) its current labels."""
+    allowed: npt.NDArray[np.bool_]
+    """Per (queue, offset): whether the agent may take that queue then."""
+    cost: float
+    """Pay change against the agent-date's own shift (objective units)."""
+
+
+@dataclass
+class _Column:
+    """One agent-date's pattern on one of its shapes, and its LP variable."""
+
+    shape: int
     labels: list[Label]
     variable: pywraplp.Variable
 
@@ -81,13 +97,16 @@ class _Column:
 class DateMaster:
     """The master LP of one date's agent-dates, their columns and the pricing."""
 
-    def __init__(self, replanner: Replanner, items: list[AgentDate]) -> None:
+    def __init__(self, replanner: Replanner, items: list[AgentDate],
+                 move_shifts: bool = False) -> None:
         self.replanner = replanner
         self.items = items
         problem = replanner.problem
-        self.first = min(item.first for item in items)
+        self.shapes = [self._shapes(item, move_shifts) for item in items]
+        dates = [shape.date for shapes in self.shapes for shape in shapes]
+        self.first = min(date.first for date in dates)
         self.last = min(replanner.required.shape[1],
-                        max(item.first + len(item.labels) for item in items))
+                        max(date.first + len(date.labels) for date in dates))
         own = np.zeros_like(replanner.counts)
         for item in items:
             count_phone(problem, item, own, 1)
@@ -100,14 +119,34 @@ class DateMaster:
         self.rows = self._coverage_rows()
         self.convexity = [self.solver.Constraint(1.0, 1.0) for _ in items]
         self.columns: list[list[_Column]] = [[] for _ in items]
-        self.seen: list[set[tuple[Label, ...]]] = [set() for _ in items]
+        self.seen: list[set[tuple[object, ...]]] = [set() for _ in items]
         self.fixed = [False] * len(items)
         self.patterns: dict[tuple[object, ...], tuple[list[Label], float]] = {}
-        self.allowed = [~np.isnan(phone_gains(problem, replanner.required, replanner.mode,
-                                              item, np.zeros_like(replanner.counts)))
-                        for item in items]
         for index, item in enumerate(items):
-            self.add_column(index, item.labels)
+            self.add_column(index, 0, item.labels)
+
+    def _shapes(self, item: AgentDate, move_shifts: bool) -> list[_Shape]:
+        """The item's own shift and, with ``move_shifts``, every other it may work on its
+        date instead (``activities.shift_moves``)."""
+        replanner = self.replanner
+        problem = replanner.problem
+        zeros = np.zeros_like(replanner.counts)
+
+        def shape(date: AgentDate) -> _Shape:
+            allowed = ~np.isnan(phone_gains(problem, replanner.required, replanner.mode,
+                                            date, zeros))
+            paid = (problem.shift_type(date.shift.shift_type).paid_minutes
+                    - problem.shift_type(item.shift.shift_type).paid_minutes)
+            return _Shape(date, allowed, problem.settings.weight_paid_hour * paid / 60)
+
+        shapes = [shape(item)]
+        if move_shifts:
+            shapes.extend(shape(candidate_date(problem, item, candidate))
+                          for candidate in shift_moves(problem, item,
+                                                       replanner.by_agent[item.agent_index],
+                                                       replanner.unblocked)
+                          if candidate.day == item.shift.day)
+        return shapes
 
     def _coverage_rows(self) -> dict[tuple[int, int], pywraplp.Constraint]:
         """Per (queue, interval) of the date's span with a requirement: phone agents plus
@@ -132,22 +171,24 @@ class DateMaster:
         objective.SetMinimization()
         return rows
 
-    def add_column(self, index: int, labels: list[Label]) -> bool:
-        """Add ``labels`` as a column of agent-date ``index``; False when it already is."""
-        key = tuple(labels)
+    def add_column(self, index: int, shape: int, labels: list[Label]) -> bool:
+        """Add ``labels`` on shape ``shape`` as a column of agent-date ``index``; False
+        when it already is."""
+        key = (shape, tuple(labels))
         if key in self.seen[index]:
             return False
         self.seen[index].add(key)
         variable = self.solver.NumVar(0.0, self.solver.infinity(), "")
         self.convexity[index].SetCoefficient(variable, 1.0)
+        self.solver.Objective().SetCoefficient(variable, self.shapes[index][shape].cost)
         problem = self.replanner.problem
-        first = self.items[index].first
+        first = self.shapes[index][shape].date.first
         for offset, (kind, detail, _) in enumerate(labels):
             row = self.rows.get((problem.queue_index(detail), first + offset)) \
                 if kind == "phone" else None
             if row is not None:
                 row.SetCoefficient(variable, 1.0)
-        self.columns[index].append(_Column(labels, variable))
+        self.columns[index].append(_Column(shape, labels, variable))
         return True
 
     def solve(self, deadline: float | None) -> bool:
@@ -158,43 +199,61 @@ class DateMaster:
         return bool(self.solver.Solve() == pywraplp.Solver.OPTIMAL)
 
     def price(self, move_breaks: bool, deadline: float) -> tuple[int, float]:
-        """Add every open agent-date's best pattern under the last LP's duals, with the
-        breaks of its largest LP column (so breaks moved in one round may move on in the
-        next), when its reduced cost is negative; returns the columns added and the sum
-        of the negative reduced costs' sizes (objective units)."""
+        """Add every open agent-date's best pattern under the last LP's duals when its
+        reduced cost is negative: on its own shift with the breaks of its largest LP
+        column there (so breaks moved in one round may move on in the next), or with
+        ``move_breaks`` on each of its shapes with the breaks placed anew. Returns the
+        columns added and the sum of the negative reduced costs' sizes (objective
+        units)."""
         duals = np.zeros(self.target.shape)
         for (q, t), row in self.rows.items():
             duals[q, t] = row.dual_value()
         convexity = [row.dual_value() for row in self.convexity]
-        found: list[tuple[int, list[Label]]] = []
+        found: list[tuple[int, int, list[Label]]] = []
         reduced = 0.0
-        for index, item in enumerate(self.items):
+        for index in range(len(self.items)):
             if self.fixed[index] or time.monotonic() >= deadline:
                 continue
-            allowed = self.allowed[index]
-            gains = np.full(allowed.shape, np.nan)
-            gains[allowed] = duals[:, item.first:item.first + allowed.shape[1]][allowed]
-            base = self.columns[index][self._largest(index)[2]].labels
-            labels, worth = self._best_pattern(item, base, gains, move_breaks)
-            if worth + convexity[index] > REDUCED_COST_TOLERANCE:
-                found.append((index, labels))
-                reduced += worth + convexity[index]
-        return sum(self.add_column(index, labels) for index, labels in found), reduced
+            best = max(self._priced(index, duals, move_breaks), key=lambda entry: entry[0])
+            if best[0] + convexity[index] > REDUCED_COST_TOLERANCE:
+                found.append((index, best[1], best[2]))
+                reduced += best[0] + convexity[index]
+        return sum(self.add_column(*entry) for entry in found), reduced
 
-    def _best_pattern(self, item: AgentDate, base: list[Label], gains: npt.NDArray[np.float64],
+    def _priced(self, index: int, duals: npt.NDArray[np.float64],
+                move_breaks: bool) -> list[tuple[float, int, list[Label]]]:
+        """(worth less cost, shape, labels) of the agent-date's best pattern on each shape
+        priced this round (``price``)."""
+        priced = []
+        for number, shape in enumerate(self.shapes[index] if move_breaks
+                                       else self.shapes[index][:1]):
+            date = shape.date
+            gains = np.full(shape.allowed.shape, np.nan)
+            gains[shape.allowed] = duals[:, date.first:date.first
+                                         + shape.allowed.shape[1]][shape.allowed]
+            base = date.labels
+            if not move_breaks:
+                largest = self.columns[index][self._largest(index)[2]]
+                base = largest.labels if largest.shape == 0 else date.labels
+            labels, worth = self._best_pattern(date, base, gains, move_breaks)
+            priced.append((worth - shape.cost, number, labels))
+        return priced
+
+    def _best_pattern(self, date: AgentDate, base: list[Label],
+                      gains: npt.NDArray[np.float64],
                       move_breaks: bool) -> tuple[list[Label], float]:
-        """The item's pattern worth the most under ``gains`` with the breaks of ``base``
-        (one of its patterns), where they are or moved, and its worth; remembered per
-        (shift start and type, stretch cap, breaks, gains), which agents of one shift
-        often share and later rounds often repeat."""
+        """The best pattern of ``date``'s shift under ``gains``, with the breaks of
+        ``base`` or (``move_breaks``) placed anew, and its worth; remembered per (shift
+        start and type, stretch cap, breaks, gains), which agents of one shift often share
+        and later rounds often repeat."""
         problem = self.replanner.problem
-        breaks = tuple((offset, label) for offset, label in enumerate(base)
-                       if label[0] == "break")
-        key = (item.first, item.shift.shift_type,
-               problem.agents[item.agent_index].max_complaint_stretch_minutes,
-               breaks, gains.tobytes(), move_breaks)
+        breaks = None if move_breaks else tuple(
+            (offset, label) for offset, label in enumerate(base) if label[0] == "break")
+        key = (date.first, date.shift.shift_type,
+               problem.agents[date.agent_index].max_complaint_stretch_minutes,
+               breaks, gains.tobytes())
         if key not in self.patterns:
-            trial = AgentDate(item.agent_index, item.shift, item.first, list(base))
+            trial = AgentDate(date.agent_index, date.shift, date.first, list(base))
             found = best_labels_and_breaks(problem, trial, gains, self.replanner.limits) \
                 if move_breaks else None
             self.patterns[key] = found or best_labels(problem, trial, gains,
@@ -235,8 +294,8 @@ class DateMaster:
         column = int(np.argmax(values))
         return values[column], index, column
 
-    def dive(self, deadline: float) -> list[list[Label]] | None:
-        """Whole patterns, one per agent-date, by fixing the LP's columns step by step
+    def dive(self, deadline: float) -> list[_Column] | None:
+        """Whole columns, one per agent-date, by fixing the LP's columns step by step
         (``DIVE_SHARE``) and pricing once between steps; past the deadline every open
         agent-date takes its largest LP column. None when the LP fails."""
         chosen: dict[int, int] = {}
@@ -256,7 +315,7 @@ class DateMaster:
                 chosen[index] = column
             if not all(self.fixed) and not late and self.solve(deadline):
                 self.price(False, deadline)
-        return [self.columns[index][chosen[index]].labels for index in range(len(self.items))]
+        return [self.columns[index][chosen[index]] for index in range(len(self.items))]
 
 
 def coverage_cost(replanner: Replanner, first: int, last: int) -> float:
@@ -271,39 +330,46 @@ def coverage_cost(replanner: Replanner, first: int, last: int) -> float:
                  + settings.weight_overstaffing * over.sum())
 
 
-def replan_date(replanner: Replanner, day: int, deadline: float) -> bool:
-    """Re-plan the activities of every agent-date on ``day`` together (``DateMaster``),
-    then each alone (``activities.descend``), until ``deadline``; the new patterns are
-    kept when they lower the date's coverage cost. True when kept."""
+def replan_date(replanner: Replanner, day: int, deadline: float,
+                move_shifts: bool = False) -> bool:
+    """Re-plan the activities of every agent-date on ``day`` together (``DateMaster``;
+    with ``move_shifts`` each may also take another shift on the date), then each alone
+    (``activities.descend``), until ``deadline``; the new plans are kept when they lower
+    the date's coverage and pay cost. True when kept."""
     items = [item for item in replanner.dates if item.shift.day == day]
     if not items:
         return False
-    master = DateMaster(replanner, items)
+    master = DateMaster(replanner, items, move_shifts)
     before = coverage_cost(replanner, master.first, master.last)
     started = time.monotonic()
     lp_value = master.generate(started + PRICING_SHARE * (deadline - started))
-    patterns = master.dive(deadline)
-    if patterns is None:
+    columns = master.dive(deadline)
+    if columns is None:
         return False
-    old = [item.labels for item in items]
-    for item, labels in zip(items, patterns, strict=True):
-        replanner.relabel(item, labels)
+    old = [(item.shift, item.first, item.labels) for item in items]
+    pay = 0.0
+    for index, (item, column) in enumerate(zip(items, columns, strict=True)):
+        shape = master.shapes[index][column.shape]
+        replanner.relabel(item, column.labels, shape.date.shift, shape.date.first)
+        pay += shape.cost
     descend(replanner, deadline, items)
-    after = coverage_cost(replanner, master.first, master.last)
+    after = coverage_cost(replanner, master.first, master.last) + pay
     weight = replanner.problem.settings.weight_understaffing
-    log.info("date %d: %d agent-dates, coverage %.1f -> %.1f agent-intervals (LP %.1f) in "
-             "%.1f s", day, len(items), before / weight, after / weight, lp_value / weight,
-             time.monotonic() - started)
+    log.info("date %d: %d agent-dates, %d shifts moved, coverage %.1f -> %.1f agent-intervals"
+             " (LP %.1f) in %.1f s", day, len(items), sum(c.shape > 0 for c in columns),
+             before / weight, after / weight, lp_value / weight, time.monotonic() - started)
     if after < before - 1e-9:
         return True
-    for item, labels in zip(items, old, strict=True):
-        replanner.relabel(item, labels)
+    for item, (shift, first, labels) in zip(items, old, strict=True):
+        replanner.relabel(item, labels, shift, first)
     return False
 
 
 def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                  solution: Solution, deadline: float) -> tuple[Solution, int]:
-    """``solution`` with each date's activities re-planned together (``replan_date``)
+                  solution: Solution, deadline: float,
+                  move_shifts: bool = False) -> tuple[Solution, int]:
+    """``solution`` with each date's activities (with ``move_shifts`` also its shifts)
+    re-planned together (``replan_date``)
     until ``deadline`` (``time.monotonic()``), each date an equal share of the time left,
     the dates with fewest agents short first (they often end early and leave their time
     to the busiest); dates covered in full are skipped.
@@ -322,5 +388,6 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        kept += replan_date(replanner, day, time.monotonic() + left / (len(days) - position))
+        kept += replan_date(replanner, day, time.monotonic() + left / (len(days) - position),
+                            move_shifts)
     return replanned_solution(problem, solution, origins), kept

@@ -65,17 +65,19 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
 
 def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     """The master LP starts from the current patterns, so its optimum is no more than
-    their coverage cost, and no less than the whole patterns the dive returns."""
+    their coverage cost, and no less than the whole patterns the dive returns (one per
+    agent-date, on its own shift: no shift moves were asked for)."""
     problem = _complaint_date()
     required = required_agents(problem)
     replanner = Replanner.of(problem, required, "stress-aware", _idle_roster(problem))
     master = DateMaster(replanner, list(replanner.dates))
     before = coverage_cost(replanner, master.first, master.last)
     lp_value = master.generate(time.monotonic() + 20)
-    patterns = master.dive(time.monotonic() + 20)
-    assert patterns is not None and len(patterns) == 3
-    for item, labels in zip(replanner.dates, patterns, strict=True):
-        replanner.relabel(item, labels)
+    columns = master.dive(time.monotonic() + 20)
+    assert columns is not None and len(columns) == 3
+    for item, column in zip(replanner.dates, columns, strict=True):
+        assert column.shape == 0
+        replanner.relabel(item, column.labels)
     after = coverage_cost(replanner, master.first, master.last)
     assert lp_value <= before
     assert lp_value <= after + 1e-6
@@ -117,3 +119,27 @@ def test_a_date_is_kept_only_when_it_covers_better(
     assert not replan_date(replanner, 0, time.monotonic() - 1)
     assert np.array_equal(replanner.counts, counts)
     assert [item.labels for item in replanner.dates] == labels
+
+
+@pytest.mark.parametrize("move_shifts", [True, False])
+def test_a_shift_moves_within_its_date_when_asked(move_shifts: bool) -> None:
+    """Two agents, starts 08:00-10:00, needed 10:00-14:00, both placed at 08:00: with
+    shift moves the date's master moves both to 10:00 and is short exactly as much as
+    CP-SAT's proven optimum (nothing); without them the shifts stay."""
+    problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")], [tiny.shift_type()],
+                           need={("main", tiny.at(10), tiny.at(14)): 2})
+    required = required_agents(problem)
+    start = _idle_roster(problem)
+    roster, kept = improve_dates(problem, required, "stress-aware", start,
+                                 time.monotonic() + 10, move_shifts)
+    assert kept == 1
+    assert validate(problem, roster) == ()
+    if not move_shifts:
+        assert roster.shifts == start.shifts
+        assert _understaffed(problem, roster, required) == 2 * 120
+        return
+    assert sorted(s.start for s in roster.shifts) == [10 * 60, 10 * 60]
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
+                                                                     required) == 0
