@@ -57,6 +57,9 @@ from shiftcare.solution import Solution
 
 log = logging.getLogger("shiftcare")
 
+ModelCount = tuple[int, int]
+"""(variables, constraints) of an LP."""
+
 DIVE_SHARE = 0.25
 """Share of the fractional agent-dates fixed per dive step, nearest to whole first."""
 DIVE_LP_SECONDS = 60.0
@@ -331,21 +334,23 @@ def coverage_cost(replanner: Replanner, first: int, last: int) -> float:
 
 
 def replan_date(replanner: Replanner, day: int, deadline: float,
-                move_shifts: bool = False) -> bool:
+                move_shifts: bool = False) -> tuple[bool, ModelCount]:
     """Re-plan the activities of every agent-date on ``day`` together (``DateMaster``;
     with ``move_shifts`` each may also take another shift on the date), then each alone
     (``activities.descend``), until ``deadline``; the new plans are kept when they lower
-    the date's coverage and pay cost. True when kept."""
+    the date's coverage and pay cost. Returns whether they were kept and the master
+    LP's (variables, constraints) at the end."""
     items = [item for item in replanner.dates if item.shift.day == day]
     if not items:
-        return False
+        return False, (0, 0)
     master = DateMaster(replanner, items, move_shifts)
     before = coverage_cost(replanner, master.first, master.last)
     started = time.monotonic()
     lp_value = master.generate(started + PRICING_SHARE * (deadline - started))
     columns = master.dive(deadline)
+    size = (master.solver.NumVariables(), master.solver.NumConstraints())
     if columns is None:
-        return False
+        return False, size
     old = [(item.shift, item.first, item.labels) for item in items]
     pay = 0.0
     for index, (item, column) in enumerate(zip(items, columns, strict=True)):
@@ -359,22 +364,23 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
              " (LP %.1f) in %.1f s", day, len(items), sum(c.shape > 0 for c in columns),
              before / weight, after / weight, lp_value / weight, time.monotonic() - started)
     if after < before - 1e-9:
-        return True
+        return True, size
     for item, (shift, first, labels) in zip(items, old, strict=True):
         replanner.relabel(item, labels, shift, first)
-    return False
+    return False, size
 
 
 def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                   solution: Solution, deadline: float,
-                  move_shifts: bool = False) -> tuple[Solution, int]:
+                  move_shifts: bool = False) -> tuple[Solution, int, ModelCount]:
     """``solution`` with each date's activities (with ``move_shifts`` also its shifts)
     re-planned together (``replan_date``)
     until ``deadline`` (``time.monotonic()``), each date an equal share of the time left,
     the dates with fewest agents short first (they often end early and leave their time
     to the busiest); dates covered in full are skipped.
 
-    Returns the roster and the number of dates whose new patterns were kept.
+    Returns the roster, the number of dates whose new plans were kept and the largest
+    master LP's (variables, constraints).
     """
     replanner = Replanner.of(problem, required, mode, solution)
     origins = {item.shift: item for item in replanner.dates}
@@ -384,10 +390,13 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                    if short[day * per_day:(day + 1) * per_day].sum() > 0),
                   key=lambda day: int(short[day * per_day:(day + 1) * per_day].sum()))
     kept = 0
+    largest = (0, 0)
     for position, day in enumerate(days):
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        kept += replan_date(replanner, day, time.monotonic() + left / (len(days) - position),
-                            move_shifts)
-    return replanned_solution(problem, solution, origins), kept
+        better, size = replan_date(replanner, day,
+                                   time.monotonic() + left / (len(days) - position), move_shifts)
+        kept += better
+        largest = max(largest, size)
+    return replanned_solution(problem, solution, origins), kept, largest

@@ -521,15 +521,19 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
             time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed,
             move_shifts=True)
         log.info("activity re-planning of the start roster: %d moves kept", improved)
+        report(_fast_objective(problem, _split_roster(problem, start), required))
+        column_size = ModelSize()
         if options.column_share > 0:
-            start, kept = improve_dates(
+            start, kept, master_size = improve_dates(
                 problem, required, mode, start,
                 min(deadline, time.monotonic() + options.column_share
                     * options.time_limit_seconds), options.column_shift_moves)
             log.info("column generation: %d dates re-planned", kept)
+            column_size = ModelSize(*master_size)
         report(_fast_objective(problem, _split_roster(problem, start), required))
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
                                            deadline, report)
+        largest = max(largest, column_size)
         roster, improved = improve_activities(problem, required, mode, roster,
                                               max(time.monotonic(), deadline) + polish,
                                               options.seed, move_shifts=True)

@@ -51,8 +51,8 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
     problem = _complaint_date()
     required = required_agents(problem)
     start = _idle_roster(problem)
-    roster, kept = improve_dates(problem, required, "stress-aware", start,
-                                 time.monotonic() + 20)
+    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
+                                    time.monotonic() + 20)
     assert kept == 1
     assert validate(problem, roster) == ()
     assert roster.shifts == start.shifts
@@ -100,8 +100,10 @@ def test_dates_replanned_from_a_replanned_roster_keep_every_rule_and_do_better(
     start, _ = improve_activities(problem, required, mode,
                                   greedy_roster(problem, required, mode),
                                   time.monotonic() + 5)
-    roster, kept = improve_dates(problem, required, mode, start, time.monotonic() + 10)
+    roster, kept, size = improve_dates(problem, required, mode, start,
+                                       time.monotonic() + 10)
     assert kept > 0
+    assert size[0] > len(problem.agents) and size[1] > len(problem.agents)
     assert [v for v in validate(problem, roster) if mode == "stress-aware" or not v.stress] == []
     assert roster.shifts == start.shifts
     assert _understaffed(problem, roster, required) < _understaffed(problem, start, required)
@@ -116,7 +118,7 @@ def test_a_date_is_kept_only_when_it_covers_better(
     replanner = Replanner.of(problem, required, "stress-aware", start)
     counts = replanner.counts.copy()
     labels = [list(item.labels) for item in replanner.dates]
-    assert not replan_date(replanner, 0, time.monotonic() - 1)
+    assert not replan_date(replanner, 0, time.monotonic() - 1)[0]
     assert np.array_equal(replanner.counts, counts)
     assert [item.labels for item in replanner.dates] == labels
 
@@ -130,8 +132,8 @@ def test_a_shift_moves_within_its_date_when_asked(move_shifts: bool) -> None:
                            need={("main", tiny.at(10), tiny.at(14)): 2})
     required = required_agents(problem)
     start = _idle_roster(problem)
-    roster, kept = improve_dates(problem, required, "stress-aware", start,
-                                 time.monotonic() + 10, move_shifts)
+    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
+                                    time.monotonic() + 10, move_shifts)
     assert kept == 1
     assert validate(problem, roster) == ()
     if not move_shifts:
