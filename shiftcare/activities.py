@@ -22,6 +22,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -555,13 +556,21 @@ def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64
     """
     values, steps = Programme.of(problem, item, gains, limits).forward()
     state = max(values[-1], key=lambda s: values[-1][s])
-    best = values[-1][state]
+    return _traced(steps, state), values[-1][state]
+
+
+StateT = TypeVar("StateT")
+
+
+def _traced(steps: list[dict[StateT, tuple[StateT, Label]]], state: StateT) -> list[Label]:
+    """The labels of the path a forward programme's ``steps`` took to its final
+    ``state``."""
     labels: list[Label] = []
     for back in reversed(steps):
         state, chosen = back[state]
         labels.append(chosen)
     labels.reverse()
-    return labels, best
+    return labels
 
 
 BreakState = tuple[int, int, int, int, int, int, int]
@@ -655,13 +664,7 @@ class BreakProgramme:
         if not finals:
             return None
         state = max(finals, key=lambda s: values[-1][s])
-        worth = values[-1][state]
-        labels: list[Label] = []
-        for back in reversed(steps):
-            state, chosen = back[state]
-            labels.append(chosen)
-        labels.reverse()
-        return labels, worth
+        return _traced(steps, state), values[-1][state]
 
 
 def best_labels_and_breaks(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -20,27 +19,14 @@ from shiftcare.activities import (
     stress_limits,
     with_breaks,
 )
-from shiftcare.evaluate import evaluate, validate
+from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster, spaced_break_starts
-from shiftcare.pipeline import load
 from shiftcare.problem import Availability, BreakRule, Mode, Problem
-from shiftcare.samples import build_generated
 from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from tests import tiny
-
-
-def _idle_roster(problem: Problem) -> Solution:
-    """Every agent on the first 4-hour shift at 08:00, off the phone all shift."""
-    shifts = tuple(Shift(a.id, 0, "day", 8 * 60, 12 * 60) for a in problem.agents)
-    blocks = tuple(ActivityBlock(a.id, 0, 8 * 60, 12 * 60, "recovery") for a in problem.agents)
-    return Solution(shifts, blocks)
-
-
-def _understaffed(problem: Problem, roster: Solution,
-                  required: npt.NDArray[np.int64]) -> float:
-    return float(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
+from tests.tiny import idle_roster, understaffed
 
 
 @pytest.mark.parametrize(("mode", "stretch", "daily"), [
@@ -57,7 +43,7 @@ def test_one_agent_replanned_reaches_the_optimum_within_the_rules(
         share={("main", tiny.at(8), tiny.at(12)): 1.0},
         max_complaint_minutes_per_day=daily)
     required = required_agents(problem)
-    start = _idle_roster(problem)
+    start = idle_roster(problem)
     roster, improved = improve_activities(problem, required, mode, start,
                                           time.monotonic() + 10)
     assert improved == 1
@@ -65,9 +51,8 @@ def test_one_agent_replanned_reaches_the_optimum_within_the_rules(
     optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1, mode=mode),
                     None, required)
     assert optimum.info.status == "OPTIMAL"
-    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
-                                                                     required)
-    assert _understaffed(problem, roster, required) < _understaffed(problem, start, required)
+    assert understaffed(problem, roster, required) == understaffed(problem, optimum, required)
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
 
 def test_replan_moves_a_run_so_its_recovery_falls_where_there_is_room() -> None:
@@ -80,10 +65,10 @@ def test_replan_moves_a_run_so_its_recovery_falls_where_there_is_room() -> None:
         need={("main", tiny.at(8), tiny.at(9)): 1, ("main", tiny.at(9), tiny.at(9.5)): 2},
         share={("main", tiny.at(8), tiny.at(12)): 1.0})
     required = required_agents(problem)
-    roster, _ = improve_activities(problem, required, "stress-aware", _idle_roster(problem),
+    roster, _ = improve_activities(problem, required, "stress-aware", idle_roster(problem),
                                    time.monotonic() + 10)
     assert validate(problem, roster) == ()
-    assert _understaffed(problem, roster, required) == 0
+    assert understaffed(problem, roster, required) == 0
 
 
 @pytest.mark.parametrize(("share", "need_until"), [(0.0, 11), (1.0, 12), (1.0, 11)])
@@ -110,19 +95,11 @@ def test_a_break_moves_to_where_it_costs_least(share: float, need_until: int) ->
     assert validate(problem, roster) == ()
     optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
     assert optimum.info.status == "OPTIMAL"
-    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
-                                                                     required)
+    assert understaffed(problem, roster, required) == understaffed(problem, optimum, required)
     moved = [b for b in roster.activities if b.activity == "break"]
     assert len(moved) == 1 and moved[0].end - moved[0].start == 15
     if share == 0.0:
         assert moved[0].start >= need_until * 60
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Problem,
-                                                                  npt.NDArray[np.int64]]:
-    path = build_generated(40, 7, 2, 3, path=tmp_path_factory.mktemp("dp") / "g.xlsx")
-    return load(Path(path), None)
 
 
 @pytest.mark.parametrize("mode", ["stress-aware", "baseline"])
@@ -141,7 +118,7 @@ def test_replanning_the_greedy_roster_keeps_shifts_and_lowers_understaffing(
                       for b in solution.activities if b.activity == "break")
 
     assert breaks(roster) == breaks(start)
-    assert _understaffed(problem, roster, required) < _understaffed(problem, start, required)
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
 
 def test_replanning_stops_at_the_deadline(
@@ -178,8 +155,7 @@ def test_a_shift_moves_to_the_start_where_it_is_needed(move_shifts: bool) -> Non
     assert roster.shifts == (Shift("A1", 0, "day", 10 * 60, 14 * 60),)
     optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
     assert optimum.info.status == "OPTIMAL"
-    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
-                                                                     required) == 0
+    assert understaffed(problem, roster, required) == understaffed(problem, optimum, required) == 0
 
 
 @pytest.mark.parametrize("day_one", ["free", "off", "prefer_off"])
@@ -200,7 +176,7 @@ def test_a_shift_moves_to_a_date_off_only_where_the_agent_may_work(day_one: str)
         assert [s.day for s in roster.shifts] == [0]
     else:
         assert roster.shifts == (Shift("A1", 1, "day", 1440 + 9 * 60, 1440 + 13 * 60),)
-        assert _understaffed(problem, roster, required) == 0
+        assert understaffed(problem, roster, required) == 0
 
 
 def test_shift_moves_keep_min_rest_consecutive_days_and_hours() -> None:
@@ -240,7 +216,7 @@ def test_shift_moves_on_a_generated_week_break_no_rule_and_lower_understaffing(
                                   time.monotonic() + 8, move_shifts=True)
     assert validate(problem, moved) == ()
     assert set(moved.shifts) != set(start.shifts)
-    assert _understaffed(problem, moved, required) < _understaffed(problem, kept, required)
+    assert understaffed(problem, moved, required) < understaffed(problem, kept, required)
 
 
 def _spaced_combinations(problem: Problem, rules: tuple[BreakRule, ...],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -11,27 +10,13 @@ import pytest
 
 from shiftcare.activities import Replanner, improve_activities
 from shiftcare.columns import DateMaster, coverage_cost, improve_dates, replan_date
-from shiftcare.evaluate import evaluate, validate
+from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
-from shiftcare.pipeline import load
 from shiftcare.problem import Mode, Problem
-from shiftcare.samples import build_generated
-from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from tests import tiny
-
-
-def _understaffed(problem: Problem, roster: Solution,
-                  required: npt.NDArray[np.int64]) -> float:
-    return float(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
-
-
-def _idle_roster(problem: Problem) -> Solution:
-    """Every agent on a 4-hour shift at 08:00, off the phone all shift."""
-    shifts = tuple(Shift(a.id, 0, "day", 8 * 60, 12 * 60) for a in problem.agents)
-    blocks = tuple(ActivityBlock(a.id, 0, 8 * 60, 12 * 60, "recovery") for a in problem.agents)
-    return Solution(shifts, blocks)
+from tests.tiny import idle_roster, understaffed
 
 
 def _complaint_date() -> Problem:
@@ -50,7 +35,7 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
     short exactly as much as CP-SAT's proven optimum on the same problem."""
     problem = _complaint_date()
     required = required_agents(problem)
-    start = _idle_roster(problem)
+    start = idle_roster(problem)
     roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
                                     time.monotonic() + 20)
     assert kept == 1
@@ -58,9 +43,8 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
     assert roster.shifts == start.shifts
     optimum = solve(problem, SolveOptions(time_limit_seconds=30, workers=1), None, required)
     assert optimum.info.status == "OPTIMAL"
-    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
-                                                                     required)
-    assert _understaffed(problem, roster, required) < _understaffed(problem, start, required)
+    assert understaffed(problem, roster, required) == understaffed(problem, optimum, required)
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
 
 def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
@@ -69,7 +53,7 @@ def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     agent-date, on its own shift: no shift moves were asked for)."""
     problem = _complaint_date()
     required = required_agents(problem)
-    replanner = Replanner.of(problem, required, "stress-aware", _idle_roster(problem))
+    replanner = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
     master = DateMaster(replanner, list(replanner.dates))
     before = coverage_cost(replanner, master.first, master.last)
     lp_value = master.generate(time.monotonic() + 20)
@@ -82,13 +66,6 @@ def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     assert lp_value <= before
     assert lp_value <= after + 1e-6
     assert after < before
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Problem,
-                                                                  npt.NDArray[np.int64]]:
-    path = build_generated(40, 7, 2, 3, path=tmp_path_factory.mktemp("cg") / "g.xlsx")
-    return load(Path(path), None)
 
 
 @pytest.mark.parametrize("mode", ["stress-aware", "baseline"])
@@ -106,7 +83,7 @@ def test_dates_replanned_from_a_replanned_roster_keep_every_rule_and_do_better(
     assert size[0] > len(problem.agents) and size[1] > len(problem.agents)
     assert [v for v in validate(problem, roster) if mode == "stress-aware" or not v.stress] == []
     assert roster.shifts == start.shifts
-    assert _understaffed(problem, roster, required) < _understaffed(problem, start, required)
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
 
 def test_a_date_is_kept_only_when_it_covers_better(
@@ -131,17 +108,16 @@ def test_a_shift_moves_within_its_date_when_asked(move_shifts: bool) -> None:
     problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")], [tiny.shift_type()],
                            need={("main", tiny.at(10), tiny.at(14)): 2})
     required = required_agents(problem)
-    start = _idle_roster(problem)
+    start = idle_roster(problem)
     roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
                                     time.monotonic() + 10, move_shifts)
     assert kept == 1
     assert validate(problem, roster) == ()
     if not move_shifts:
         assert roster.shifts == start.shifts
-        assert _understaffed(problem, roster, required) == 2 * 120
+        assert understaffed(problem, roster, required) == 2 * 120
         return
     assert sorted(s.start for s in roster.shifts) == [10 * 60, 10 * 60]
     optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
     assert optimum.info.status == "OPTIMAL"
-    assert _understaffed(problem, roster, required) == _understaffed(problem, optimum,
-                                                                     required) == 0
+    assert understaffed(problem, roster, required) == understaffed(problem, optimum, required) == 0

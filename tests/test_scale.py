@@ -32,14 +32,6 @@ from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Problem,
-                                                                  npt.NDArray[np.int64]]:
-    """A generated week of 40 agents, two queues, stress-aware settings."""
-    path = build_generated(40, 7, 2, 3, path=tmp_path_factory.mktemp("scale") / "g.xlsx")
-    return load(Path(path), None)
-
-
 def test_greedy_roster_breaks_no_rule_and_meets_min_hours(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     problem, required = generated

@@ -6,8 +6,11 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
+from shiftcare.evaluate import evaluate
 from shiftcare.problem import Agent, Forecast, Problem, Queue, Settings, ShiftType
+from shiftcare.solution import ActivityBlock, Shift, Solution
 
 MONDAY = date(2026, 11, 30)
 INTERVAL = 15
@@ -56,3 +59,16 @@ def problem(
 def at(hour: float) -> int:
     """The interval index of a time of day on the first date."""
     return int(hour * 60 // INTERVAL)
+
+
+def idle_roster(problem: Problem) -> Solution:
+    """Every agent on a 4-hour shift at 08:00 on the first date, off the phone all shift."""
+    shifts = tuple(Shift(a.id, 0, "day", 8 * 60, 12 * 60) for a in problem.agents)
+    blocks = tuple(ActivityBlock(a.id, 0, 8 * 60, 12 * 60, "recovery") for a in problem.agents)
+    return Solution(shifts, blocks)
+
+
+def understaffed(problem: Problem, roster: Solution,
+                 required: npt.NDArray[np.int64]) -> float:
+    """The roster's understaffed agent-minutes, by the validator."""
+    return float(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
