@@ -355,13 +355,15 @@ def _short_group(replanner: Replanner, rng: np.random.Generator) -> list[AgentDa
 
 
 def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
-                unblocked: Callable[[int, int], list[Candidate]]) -> list[Candidate]:
+                unblocked: Callable[[int, int], list[Candidate]],
+                days: range | None = None) -> list[Candidate]:
     """The unblocked shifts (``unblocked(agent index, day)``, e.g.
     ``Replanner.unblocked``: start grid, windows, weekdays, availability, History) the
     agent may work instead of the item's, on its date or on a date it has off: those
     ``shiftplan.may_add`` allows next to the agent's other shifts (``own``: max days and
     hours, min rest, max consecutive days, History included) that keep the week's paid
-    minutes at least the contract's minimum, or no lower than now."""
+    minutes at least the contract's minimum, or no lower than now; only on ``days``
+    when given."""
     agent = problem.agents[item.agent_index]
     load = AgentLoad(item.agent_index, [
         Candidate(item.agent_index, other.shift.day,
@@ -374,7 +376,7 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
     paid_now = load.paid_minutes + problem.shift_type(item.shift.shift_type).paid_minutes
     low = agent.min_hours * 60 - 1e-6
     moves = []
-    for day in range(problem.days):
+    for day in range(problem.days) if days is None else days:
         if load.works_on(day):
             continue
         for candidate in unblocked(item.agent_index, day):

@@ -115,9 +115,11 @@ class DateMaster:
             count_phone(problem, item, own, 1)
         self.target = replanner.required - (replanner.counts - own)
         """Agents still required per (queue, interval) once every other date's are on."""
-        self.floor = float(replanner.problem.settings.weight_overstaffing * np.where(
-            replanner.required > 0, np.clip(-self.target, 0, None), 0).sum())
-        """The least the master LP can cost: what the other dates already overstaff."""
+        span = slice(self.first, self.last)
+        self.floor = float(problem.settings.weight_overstaffing * np.where(
+            replanner.required[:, span] > 0, np.clip(-self.target[:, span], 0, None), 0).sum())
+        """The least the master LP can cost: what the other dates already overstaff in
+        the date's span."""
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         self.rows = self._coverage_rows()
         self.convexity = [self.solver.Constraint(1.0, 1.0) for _ in items]
@@ -144,11 +146,12 @@ class DateMaster:
 
         shapes = [shape(item)]
         if move_shifts:
+            day = item.shift.day
             shapes.extend(shape(candidate_date(problem, item, candidate))
                           for candidate in shift_moves(problem, item,
                                                        replanner.by_agent[item.agent_index],
-                                                       replanner.unblocked)
-                          if candidate.day == item.shift.day)
+                                                       replanner.unblocked,
+                                                       range(day, day + 1)))
         return shapes
 
     def _coverage_rows(self) -> dict[tuple[int, int], pywraplp.Constraint]:
