@@ -244,10 +244,8 @@ class Replanner:
         before = self.potential(*days)
         old = [item.labels for item in group]
         for item in group:
-            count_phone(self.problem, item, self.counts, -1)
-            item.labels = [label if label[0] == "break" else OFF_PHONE
-                           for label in item.labels]
-            count_phone(self.problem, item, self.counts, 1)
+            self.relabel(item, [label if label[0] == "break" else OFF_PHONE
+                                for label in item.labels])
         for item in group:
             self.replan(item)
         if self.potential(*days) < before - 1e-9:
@@ -324,7 +322,7 @@ def _group_moves(replanner: Replanner, rng: np.random.Generator, deadline: float
 
 
 def descend(replanner: Replanner, deadline: float,
-             items: list[AgentDate] | None = None) -> int:
+            items: list[AgentDate] | None = None) -> int:
     """Passes re-planning every agent-date (or only ``items``) alone until one changes
     nothing or the deadline; returns the re-plans kept."""
     improved = 0
@@ -425,7 +423,7 @@ def _agent_dates(problem: Problem, solution: Solution) -> list[AgentDate]:
 
 
 def count_phone(problem: Problem, item: AgentDate, counts: npt.NDArray[np.int64],
-           sign: int) -> None:
+                sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) the item's phone intervals from ``counts``."""
     for offset, (kind, detail, _) in enumerate(item.labels):
         t = item.first + offset
