@@ -211,7 +211,9 @@ class DateMaster:
         ``move_breaks`` on each of its shapes with the breaks placed anew. Returns the
         columns added and the sum of the negative reduced costs' sizes (objective
         units)."""
-        duals = np.zeros(self.target.shape)
+        per_day = MINUTES_PER_DAY // self.replanner.problem.interval_minutes
+        queues, horizon = self.target.shape
+        duals = np.zeros((queues, horizon + per_day))  # a shift may end past the horizon
         for (q, t), row in self.rows.items():
             duals[q, t] = row.dual_value()
         convexity = [row.dual_value() for row in self.convexity]

@@ -13,6 +13,7 @@ from shiftcare.columns import DateMaster, coverage_cost, improve_dates, replan_d
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.problem import Mode, Problem
+from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from tests import tiny
@@ -121,3 +122,20 @@ def test_a_shift_moves_within_its_date_when_asked(move_shifts: bool) -> None:
     optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
     assert optimum.info.status == "OPTIMAL"
     assert understaffed(problem, roster, required) == understaffed(problem, optimum, required) == 0
+
+
+def test_a_shift_ending_past_the_horizon_is_replanned() -> None:
+    """A 4-hour shift from 22:00 on the last date runs two hours past the horizon: the
+    date's master prices it on the intervals that exist and covers the need."""
+    problem = tiny.problem([tiny.agent("A1")],
+                           [tiny.shift_type(earliest_start=22 * 60, latest_start=22 * 60)],
+                           need={("main", tiny.at(22), tiny.at(24)): 1})
+    required = required_agents(problem)
+    start = Solution((Shift("A1", 0, "day", 22 * 60, 26 * 60),),
+                     (ActivityBlock("A1", 0, 22 * 60, 26 * 60, "recovery"),))
+    assert validate(problem, start) == ()
+    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
+                                    time.monotonic() + 10)
+    assert kept == 1
+    assert validate(problem, roster) == ()
+    assert understaffed(problem, roster, required) == 0
