@@ -534,10 +534,13 @@ class Programme:
         values: list[dict[State, float]] = [{(0, 0, 0): 0.0}]
         steps: list[dict[State, tuple[State, Label]]] = []
         for offset in range(len(self.labels)):
-            moves = [(following, value + gain, state, label)
-                     for state, value in values[-1].items()
-                     for following, gain, label in self.moves(state, offset)]
-            reached, back = _best_moves(moves)
+            reached: dict[State, float] = {}
+            back: dict[State, tuple[State, Label]] = {}
+            for state, value in values[-1].items():
+                for following, gain, label in self.moves(state, offset):
+                    if value + gain > reached.get(following, -np.inf) + 1e-9:
+                        reached[following] = value + gain
+                        back[following] = (state, label)
             values.append(reached)
             steps.append(back)
         return values, steps
@@ -612,10 +615,12 @@ class BreakProgramme:
         """The state before the shift's first interval."""
         return (0, 0, 0, 0, -1, 0, self.gap)
 
-    def moves(self, state: BreakState, offset: int) -> list[tuple[BreakState, float, Label]]:
+    def moves(self, state: BreakState, offset: int,
+              core_moves: list[tuple[State, float, Label]] | None = None,
+              ) -> list[tuple[BreakState, float, Label]]:
         """(next state, gain, label) of every move from ``state`` at ``offset``: on with
         the break under way, or a break starting, or a move of the programme without
-        breaks."""
+        breaks (``core_moves``: those moves from the state's core, when already known)."""
         run, owed, today, placed, current, left, since = state
         if left > 0:
             rested = self.programme.rested((run, owed, today))
@@ -623,9 +628,10 @@ class BreakProgramme:
             return [((*rested, placed, current, left - 1, 0), 0.0,
                      ("break", rule.name, rule.paid))]
         after = min(self.gap, since + 1)
+        if core_moves is None:
+            core_moves = self.programme.moves((run, owed, today), offset)
         found: list[tuple[BreakState, float, Label]] = [
-            ((*core, placed, -1, 0, after), gain, label)
-            for core, gain, label in self.programme.moves((run, owed, today), offset)]
+            ((*core, placed, -1, 0, after), gain, label) for core, gain, label in core_moves]
         if since < self.gap:
             return found
         rested = self.programme.rested((run, owed, today))
@@ -637,11 +643,10 @@ class BreakProgramme:
                               ("break", rule.name, rule.paid)))
         return found
 
-    def alive(self, state: BreakState, position: int) -> bool:
-        """Whether every break not yet placed may still start at ``position`` or later."""
-        placed = state[3]
-        return all(placed >> j & 1 or latest >= position
-                   for j, (_, latest) in enumerate(self.windows))
+    def due(self, position: int) -> int:
+        """The mask of the breaks that must be placed before ``position`` (their latest
+        start is earlier): a state without all of them placed is dead."""
+        return sum(1 << j for j, (_, latest) in enumerate(self.windows) if latest < position)
 
     def best(self) -> tuple[list[Label], float] | None:
         """The labels worth the most with every break placed, and their worth; None when
@@ -651,10 +656,15 @@ class BreakProgramme:
         for offset in range(len(self.programme.labels)):
             reached: dict[BreakState, float] = {}
             back: dict[BreakState, tuple[BreakState, Label]] = {}
+            due = self.due(offset + 1)
+            core_moves: dict[State, list[tuple[State, float, Label]]] = {}
             for state, value in values[-1].items():
-                for following, gain, label in self.moves(state, offset):
-                    if (value + gain > reached.get(following, -np.inf) + 1e-9
-                            and self.alive(following, offset + 1)):
+                core = (state[0], state[1], state[2])
+                if state[5] == 0 and core not in core_moves:
+                    core_moves[core] = self.programme.moves(core, offset)
+                for following, gain, label in self.moves(state, offset, core_moves.get(core)):
+                    if (following[3] & due == due
+                            and value + gain > reached.get(following, -np.inf) + 1e-9):
                         reached[following] = value + gain
                         back[following] = (state, label)
             values.append(reached)
@@ -677,19 +687,6 @@ def best_labels_and_breaks(problem: Problem, item: AgentDate, gains: npt.NDArray
                          [OFF_PHONE] * len(item.labels))
         return best_labels(problem, bare, gains, limits)
     return BreakProgramme.of(problem, item, gains, limits).best()
-
-
-def _best_moves(moves: list[tuple[State, float, State, Label]],
-                ) -> tuple[dict[State, float], dict[State, tuple[State, Label]]]:
-    """Per state reached, the best value and the (previous state, label) giving it; the
-    first of equal moves wins."""
-    values: dict[State, float] = {}
-    back: dict[State, tuple[State, Label]] = {}
-    for state, value, previous, label in moves:
-        if value > values.get(state, -np.inf) + 1e-9:
-            values[state] = value
-            back[state] = (previous, label)
-    return values, back
 
 
 def interval_options(problem: Problem, item: AgentDate,
