@@ -529,7 +529,7 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 problem, required, mode, start,
                 min(deadline, time.monotonic() + options.column_share
                     * options.time_limit_seconds), options.column_shift_moves)
-            log.info("column generation: %d dates re-planned", kept)
+            log.info("column generation: %d date re-plans kept", kept)
             column_size = ModelSize(*master_size)
             report(_fast_objective(problem, _split_roster(problem, start), required))
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
