@@ -9,7 +9,13 @@ import numpy.typing as npt
 import pytest
 
 from shiftcare.activities import Replanner, improve_activities
-from shiftcare.columns import DateMaster, coverage_cost, improve_dates, replan_date
+from shiftcare.columns import (
+    MIN_DATE_SECONDS,
+    DateMaster,
+    coverage_cost,
+    improve_dates,
+    replan_date,
+)
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.problem import Mode, Problem
@@ -46,6 +52,20 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
     assert optimum.info.status == "OPTIMAL"
     assert understaffed(problem, roster, required) == understaffed(problem, optimum, required)
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+
+
+def test_no_date_is_replanned_without_the_time_for_it() -> None:
+    """With less than ``MIN_DATE_SECONDS`` left the short date is not touched: no plan
+    kept, the roster returned as it came (a dive with no time would fix every agent-date
+    at once)."""
+    problem = _complaint_date()
+    required = required_agents(problem)
+    start = idle_roster(problem)
+    roster, kept, size = improve_dates(problem, required, "stress-aware", start,
+                                       time.monotonic() + MIN_DATE_SECONDS / 2)
+    assert (kept, size) == (0, (0, 0))
+    assert roster.shifts == start.shifts
+    assert understaffed(problem, roster, required) == understaffed(problem, start, required)
 
 
 def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
