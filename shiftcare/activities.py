@@ -616,11 +616,12 @@ class BreakProgramme:
         return (0, 0, 0, 0, -1, 0, self.gap)
 
     def moves(self, state: BreakState, offset: int,
-              core_moves: list[tuple[State, float, Label]] | None = None,
+              core_moves: dict[State, list[tuple[State, float, Label]]],
               ) -> list[tuple[BreakState, float, Label]]:
         """(next state, gain, label) of every move from ``state`` at ``offset``: on with
         the break under way, or a break starting, or a move of the programme without
-        breaks (``core_moves``: those moves from the state's core, when already known)."""
+        breaks (``core_moves``: those moves at ``offset`` per (run, owed, today), filled
+        as states ask, so states differing only in their breaks share them)."""
         run, owed, today, placed, current, left, since = state
         if left > 0:
             rested = self.programme.rested((run, owed, today))
@@ -628,10 +629,12 @@ class BreakProgramme:
             return [((*rested, placed, current, left - 1, 0), 0.0,
                      ("break", rule.name, rule.paid))]
         after = min(self.gap, since + 1)
-        if core_moves is None:
-            core_moves = self.programme.moves((run, owed, today), offset)
+        core = (run, owed, today)
+        if core not in core_moves:
+            core_moves[core] = self.programme.moves(core, offset)
         found: list[tuple[BreakState, float, Label]] = [
-            ((*core, placed, -1, 0, after), gain, label) for core, gain, label in core_moves]
+            ((*following, placed, -1, 0, after), gain, label)
+            for following, gain, label in core_moves[core]]
         if since < self.gap:
             return found
         rested = self.programme.rested((run, owed, today))
@@ -659,10 +662,7 @@ class BreakProgramme:
             due = self.due(offset + 1)
             core_moves: dict[State, list[tuple[State, float, Label]]] = {}
             for state, value in values[-1].items():
-                core = (state[0], state[1], state[2])
-                if state[5] == 0 and core not in core_moves:
-                    core_moves[core] = self.programme.moves(core, offset)
-                for following, gain, label in self.moves(state, offset, core_moves.get(core)):
+                for following, gain, label in self.moves(state, offset, core_moves):
                     if (following[3] & due == due
                             and value + gain > reached.get(following, -np.inf) + 1e-9):
                         reached[following] = value + gain
