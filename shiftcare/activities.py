@@ -628,7 +628,8 @@ class BreakProgramme:
             rule = self.rules[current]
             return [((*rested, placed, current, left - 1, 0), 0.0,
                      ("break", rule.name, rule.paid))]
-        after = min(self.gap, since + 1)
+        # once every break is placed, the spacing no longer matters: one state for all
+        after = self.gap if placed == (1 << len(self.rules)) - 1 else min(self.gap, since + 1)
         core = (run, owed, today)
         if core not in core_moves:
             core_moves[core] = self.programme.moves(core, offset)

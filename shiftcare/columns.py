@@ -137,6 +137,7 @@ class DateMaster:
         self.seen: list[set[tuple[object, ...]]] = [set() for _ in items]
         self.fixed = [False] * len(items)
         self.patterns: dict[tuple[object, ...], tuple[list[Label], float]] = {}
+        self.ceilings: dict[tuple[object, ...], float] = {}
         for index, item in enumerate(items):
             self.add_column(index, 0, item.labels)
 
@@ -232,30 +233,51 @@ class DateMaster:
         for index in range(len(self.items)):
             if self.fixed[index] or time.monotonic() >= deadline:
                 continue
-            best = max(self._priced(index, duals, move_breaks), key=lambda entry: entry[0])
-            if best[0] + convexity[index] > REDUCED_COST_TOLERANCE:
+            best = self._priced(index, duals, REDUCED_COST_TOLERANCE - convexity[index],
+                                move_breaks)
+            if best is not None:
                 found.append((index, best[1], best[2]))
                 reduced += best[0] + convexity[index]
         return sum(self.add_column(*entry) for entry in found), reduced
 
-    def _priced(self, index: int, duals: npt.NDArray[np.float64],
-                move_breaks: bool) -> list[tuple[float, int, list[Label]]]:
-        """(worth less cost, shape, labels) of the agent-date's best pattern on each shape
-        priced this round (``price``)."""
-        priced = []
-        for number, shape in enumerate(self.shapes[index] if move_breaks
-                                       else self.shapes[index][:1]):
+    def _priced(self, index: int, duals: npt.NDArray[np.float64], threshold: float,
+                move_breaks: bool) -> tuple[float, int, list[Label]] | None:
+        """(worth less cost, shape, labels) of the agent-date's best pattern over the
+        shapes priced this round (``price``), when it is worth more than ``threshold``
+        (objective units), else None. Shapes are tried from the highest
+        ``pattern_ceiling`` down, and none is programmed whose ceiling cannot beat the
+        best found so far."""
+        shapes = self.shapes[index] if move_breaks else self.shapes[index][:1]
+        ranked = []
+        for number, shape in enumerate(shapes):
             date = shape.date
             gains = np.full(shape.allowed.shape, np.nan)
             gains[shape.allowed] = duals[:, date.first:date.first
                                          + shape.allowed.shape[1]][shape.allowed]
-            base = date.labels
+            ranked.append((self._ceiling(date, gains) - shape.cost, number, gains))
+        ranked.sort(key=lambda entry: -entry[0])
+        best = None
+        for ceiling, number, gains in ranked:
+            if ceiling <= threshold:
+                break
+            shape = shapes[number]
+            base = shape.date.labels
             if not move_breaks:
                 largest = self.columns[index][self._largest(index)[2]]
-                base = largest.labels if largest.shape == 0 else date.labels
-            labels, worth = self._best_pattern(date, base, gains, move_breaks)
-            priced.append((worth - shape.cost, number, labels))
-        return priced
+                base = largest.labels if largest.shape == 0 else base
+            labels, worth = self._best_pattern(shape.date, base, gains, move_breaks)
+            if worth - shape.cost > threshold:
+                threshold = worth - shape.cost
+                best = (threshold, number, labels)
+        return best
+
+    def _ceiling(self, date: AgentDate, gains: npt.NDArray[np.float64]) -> float:
+        """``pattern_ceiling`` of ``date``'s shift under ``gains``, remembered per (shift
+        start and type, gains) as agents of one shift share it."""
+        key = (date.first, date.shift.shift_type, gains.tobytes())
+        if key not in self.ceilings:
+            self.ceilings[key] = pattern_ceiling(self.replanner.problem, date, gains)
+        return self.ceilings[key]
 
     def _best_pattern(self, date: AgentDate, base: list[Label],
                       gains: npt.NDArray[np.float64],
@@ -327,6 +349,25 @@ class DateMaster:
             if not all(self.fixed) and not late and self.solve(deadline):
                 self.price(False, deadline)
         return [self.columns[index][chosen[index]] for index in range(len(self.items))]
+
+
+def pattern_ceiling(problem: Problem, date: AgentDate, gains: npt.NDArray[np.float64]) -> float:
+    """At least what any pattern of ``date``'s shift is worth under ``gains`` (per queue
+    and offset, NaN where not allowed; objective units): every positive gain taken at
+    each offset, less, per break of the shift type, the least its window could lose
+    (breaks never overlap). Stress rules only lower it further."""
+    best = np.clip(np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0), 0.0, None)
+    ceiling = float(best.sum())
+    interval = problem.interval_minutes
+    sums = np.concatenate(([0.0], np.cumsum(best)))
+    for rule in problem.shift_type(date.shift.shift_type).breaks:
+        length = rule.duration_minutes // interval
+        earliest = rule.earliest_start_after_minutes // interval
+        latest = min(rule.latest_start_after_minutes // interval, best.size - length)
+        if earliest <= latest:
+            starts = np.arange(earliest, latest + 1)
+            ceiling -= float((sums[starts + length] - sums[starts]).min())
+    return ceiling
 
 
 def coverage_cost(replanner: Replanner, first: int, last: int) -> float:

@@ -8,12 +8,19 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from shiftcare.activities import Replanner, improve_activities
+from shiftcare.activities import (
+    Replanner,
+    best_labels_and_breaks,
+    improve_activities,
+    phone_gains,
+    stress_limits,
+)
 from shiftcare.columns import (
     MIN_DATE_SECONDS,
     DateMaster,
     coverage_cost,
     improve_dates,
+    pattern_ceiling,
     replan_date,
 )
 from shiftcare.evaluate import validate
@@ -159,3 +166,29 @@ def test_a_shift_ending_past_the_horizon_is_replanned() -> None:
     assert kept == 1
     assert validate(problem, roster) == ()
     assert understaffed(problem, roster, required) == 0
+
+
+def test_the_pattern_ceiling_is_never_below_the_best_pattern(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """Under random gains, ``pattern_ceiling`` is at least what the exact programme's best
+    pattern (breaks placed anew, stress rules kept) is worth, so pricing may skip a shape
+    whose ceiling cannot beat the best found; and it is below the sum of the positive
+    gains wherever the shift has breaks."""
+    problem, required = generated
+    replanner = Replanner.of(problem, required, "stress-aware",
+                             greedy_roster(problem, required, "stress-aware"))
+    limits = stress_limits(problem, "stress-aware")
+    rng = np.random.default_rng(11)
+    below_sum = 0
+    for item in replanner.dates[::5]:
+        gains = phone_gains(problem, required, "stress-aware", item,
+                            np.zeros_like(replanner.counts))
+        allowed = ~np.isnan(gains)
+        gains[allowed] = rng.choice([-10.0, 0.0, 1.0, 1000.0], size=int(allowed.sum()))
+        found = best_labels_and_breaks(problem, item, gains, limits)
+        assert found is not None
+        ceiling = pattern_ceiling(problem, item, gains)
+        assert ceiling >= found[1] - 1e-6
+        positive = float(np.nan_to_num(gains, nan=0.0).clip(0).max(axis=0).sum())
+        below_sum += ceiling < positive
+    assert below_sum >= 10
