@@ -10,8 +10,9 @@ break or time off, valid for the stress rules on its own) are the columns of an 
   agents of other dates leave required;
 - pricing finds, per agent-date, the pattern worth the most under the coverage rows'
   duals, on each shift it may work, with the duals as gains and the breaks placed anew
-  (``activities.best_labels_and_breaks``, exact over every placement); its columns
-  enter while their reduced cost is negative;
+  (``activities.best_labels_and_breaks``, exact over every placement), skipping the
+  shapes whose ``pattern_ceiling`` cannot beat the best found; its columns enter while
+  their reduced cost is negative;
 - a dive then makes it whole: each step fixes every agent-date whose LP pattern is
   already whole and ``DIVE_SHARE`` of the others (those nearest to whole first), and
   prices once more for the rest, with the breaks where their largest LP column has them
@@ -28,6 +29,8 @@ Measured on the seed-1 week of ``benchmarks/run_scale.py 200x7``, one start rost
 in 5 s; with breaks moved one at a time instead of placed anew, Thursday stopped at 38.
 On the seed-0 Monday, pricing with the breaks placed anew in every round reached the LP's
 349.0 in 4 s, where rounds that kept the breaks in place until they stalled took 12 s.
+Skipping shapes by their ceiling, generation to convergence on the six dates of the
+seed-0 start roster took 16.2 s instead of 25.7 s (the seed-1 one 38.1 s, not 45.3 s).
 """
 
 from __future__ import annotations
