@@ -346,7 +346,7 @@ def _add_availability_patterns(problem: Problem, solver: pywraplp.Solver, group:
     splits: dict[tuple[str, int], list[pywraplp.Variable]] = defaultdict(list)
     for allowed, agents in patterns.items():
         row = solver.RowConstraint(0.0, float(agents), "")
-        for key in allowed:
+        for key in sorted(allowed):  # a set's order would change with the string hash
             share = solver.NumVar(0.0, float(agents), "")
             row.SetCoefficient(share, 1.0)
             splits[key].append(share)

@@ -4,6 +4,9 @@ large-instance path of ``solve()``."""
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -498,3 +501,28 @@ def test_weekly_match_names_agents_the_date_by_date_pass_runs_out_of() -> None:
     first = {problem.agents[load.agent_index].id for load in matched
              if any(c.day == 0 for c in load.shifts)}
     assert first == {"A2"}
+
+
+_PLAN_DIGEST = """
+import hashlib, sys
+from pathlib import Path
+from shiftcare.pipeline import load
+from shiftcare.shiftplan import plan_shift_counts
+problem, required = load(Path(sys.argv[1]), None)
+plan = plan_shift_counts(problem, required, "stress-aware", 60.0)
+print(hashlib.sha256(repr(sorted(plan.counts.items())).encode()).hexdigest())
+"""
+
+
+def test_the_shift_plan_does_not_depend_on_the_string_hash(tmp_path: Path) -> None:
+    """The shift plan of one week is the same in processes with different string hash
+    seeds (``PYTHONHASHSEED``): its LP is built in the same order, so GLOP returns the
+    same vertex among equally good ones."""
+    path = build_generated(60, 7, 2, 2, path=tmp_path / "g.xlsx")
+    digests = set()
+    for hash_seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", _PLAN_DIGEST, str(path)],
+                              env={**os.environ, "PYTHONHASHSEED": hash_seed},
+                              capture_output=True, text=True, check=True)
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
