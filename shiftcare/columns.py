@@ -359,7 +359,7 @@ def pattern_ceiling(problem: Problem, date: AgentDate, gains: npt.NDArray[np.flo
     and offset, NaN where not allowed; objective units): every positive gain taken at
     each offset, less, per break of the shift type, the least its window could lose
     (breaks never overlap). Stress rules only lower it further."""
-    best = np.clip(np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0), 0.0, None)
+    best = np.nan_to_num(gains, nan=0.0).max(axis=0, initial=0.0)  # never below 0
     ceiling = float(best.sum())
     interval = problem.interval_minutes
     sums = np.concatenate(([0.0], np.cumsum(best)))
