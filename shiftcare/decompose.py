@@ -516,7 +516,7 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 progress(time.monotonic() - started, objective, min(floor, objective))
 
         start = best_start(problem, required, mode, greedy, plan,
-                           MATCH_SHARE * options.time_limit_seconds, options.workers)
+                           MATCH_SHARE * options.time_limit_seconds)
         start, improved = improve_activities(
             problem, required, mode, start,
             time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed,
@@ -553,14 +553,14 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                greedy: Solution, plan: ShiftPlan | None, match_seconds: float = 0.0,
-               workers: int = 1) -> Solution:
+               ) -> Solution:
     """The roster of the shift plan (``shiftplan.roster_from_plan``, its weekly match
-    given ``match_seconds`` on ``workers`` threads) when it breaks no rule and costs less
+    given ``match_seconds``) when it breaks no rule and costs less
     than ``greedy`` (coverage, paid hours and preferences), else ``greedy`` (also
     without a plan)."""
     if plan is None:
         return greedy
-    planned = roster_from_plan(problem, required, mode, plan, match_seconds, workers)
+    planned = roster_from_plan(problem, required, mode, plan, match_seconds)
     if any(not v.stress or mode == "stress-aware" for v in validate(problem, planned)):
         log.warning("the shift-plan roster breaks a rule; starting from the greedy roster")
         return greedy

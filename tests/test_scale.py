@@ -495,7 +495,7 @@ def test_weekly_match_names_agents_the_date_by_date_pass_runs_out_of() -> None:
     plan = shiftplan.ShiftPlan(classes, counts, 0.0, 0.0,
                                np.ones((1, problem.num_intervals)))
     by_date = shiftplan.assign_agents(problem, plan)
-    matched = shiftplan.assign_agents(problem, plan, match_seconds=5.0, workers=1)
+    matched = shiftplan.assign_agents(problem, plan, match_seconds=5.0)
     assert sum(len(load.shifts) for load in by_date) == 2
     assert sum(len(load.shifts) for load in matched) == 3
     first = {problem.agents[load.agent_index].id for load in matched
