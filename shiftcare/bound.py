@@ -235,7 +235,8 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     It keeps one shift per agent and date, max days, min/max hours, max consecutive
     days, every break once inside its shift's window, one activity per interval, skills,
     complaint eligibility, and in stress-aware mode the daily complaint cap and the
-    stretch cap with recovery summed over each class (``_add_compact_runs``), and
+    stretch cap with recovery summed over each class (``_add_compact_runs``,
+    ``_add_compact_recoveries``), and
     availability and History rest as caps per class (a candidate's count at most the
     class's agents allowed to work it, ``available_agents``, shared out by availability
     pattern, ``_add_availability_patterns``), History's consecutive days summed per
@@ -450,10 +451,14 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                         complaint_row.SetCoefficient(phone, 1.0)
                         complaint_at[t].append(phone)
             if stress and runs and complaint_at:
+                cap = problem.stretch_cap_minutes(agent) // interval
+                recovery_after = problem.settings.recovery_after_intervals
                 _add_compact_runs(solver, candidates, shifts, interval, complaint_at,
-                                  phone_of_class,
-                                  problem.stretch_cap_minutes(agent) // interval,
-                                  problem.settings.recovery_after_intervals)
+                                  phone_of_class, cap, recovery_after)
+                if cap >= recovery_after:
+                    _add_compact_recoveries(solver, candidates, shifts, interval,
+                                            complaint_at, phone_of_class, recovery_after,
+                                            problem.settings.recovery_break_intervals)
         _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
                           works_by_day)
         _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
@@ -551,6 +556,50 @@ def _add_compact_runs(solver: pywraplp.Solver, candidates: list[Any],
             overlap = max(0, min(last, t + cap + 1) - max(first, t))
             if overlap:
                 row.SetCoefficient(var, -float(min(cap, overlap)))
+
+
+def _add_compact_recoveries(solver: pywraplp.Solver, candidates: list[Any],
+                            shifts: list[pywraplp.Variable], interval: int,
+                            complaint: dict[int, list[pywraplp.Variable]],
+                            phone: dict[int, list[pywraplp.Variable]], recovery_after: int,
+                            recovery: int) -> None:
+    """Recovery comes at once, summed over a class's agents on one date.
+
+    With ``recovery_after`` R and ``recovery`` B (intervals): one agent on
+    complaint-heavy calls in all of t .. t+R-1 either goes on with the run at t+R or is
+    off the phone in t+R .. t+R+B-1, so complaint intervals in t .. t+R-1, less
+    complaint at t+R, plus phone at t+R+j (calm phone only, for j = 0) are at most R,
+    and at most the intervals of their shift in t .. t+R+j. ``_add_compact_runs``'
+    rows let the recovery fall anywhere before the stretch cap, also after calm phone
+    (measured on a 200 x 7 Saturday: its fixed LP rose from 40.5 agent-intervals to the
+    per-agent 53.0).
+    """
+    for t in sorted(complaint):
+        if not all(u in complaint for u in range(t, t + recovery_after)):
+            continue
+        run = [var for u in range(t, t + recovery_after) for var in complaint[u]]
+        after = t + recovery_after
+        heavy_after = complaint.get(after, [])
+        for j in range(recovery):
+            row = solver.RowConstraint(-solver.infinity(), 0.0, "")
+            for var in run:
+                row.SetCoefficient(var, 1.0)
+            if j == 0:
+                calm = set(map(id, heavy_after))
+                for var in phone.get(after, []):
+                    if id(var) not in calm:
+                        row.SetCoefficient(var, 1.0)
+            else:
+                for var in heavy_after:
+                    row.SetCoefficient(var, -1.0)
+                for var in phone.get(after + j, []):
+                    row.SetCoefficient(var, 1.0)
+            for candidate, var in zip(candidates, shifts, strict=True):
+                first = candidate.start_interval(interval)
+                last = candidate.end_interval(interval)
+                overlap = max(0, min(last, after + j + 1) - max(first, t))
+                if overlap:
+                    row.SetCoefficient(var, -float(min(recovery_after, overlap)))
 
 
 def _add_compact_days(solver: pywraplp.Solver, max_days: int, max_consecutive: int,

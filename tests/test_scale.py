@@ -325,6 +325,25 @@ def test_compact_bound_with_stress_rules_stays_below_the_optimum(
     assert baseline.understaffed_minutes == 0
 
 
+def test_compact_bound_knows_recovery_comes_at_once() -> None:
+    """One agent on a fixed 4-hour shift from 08:00 who may take a complaint-heavy and
+    a calm queue: 45 minutes of complaint-heavy need from 08:00, calm need at 08:45 and
+    from 09:15 on, none at 09:00. Taking the run whole needs the recovery at 08:45, not
+    at 09:00 where no one is needed, so one interval stays short either way: the bound
+    is the optimum's 15 minutes (the stretch-cap rows alone let the recovery wait until
+    09:00 and bound 0)."""
+    from tests import tiny
+
+    problem = tiny.problem(
+        [tiny.agent("A1", skills=("hot", "calm"))],
+        [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
+        need={("hot", tiny.at(8), tiny.at(8.75)): 1, ("calm", tiny.at(8.75), tiny.at(9)): 1,
+              ("calm", tiny.at(9.25), tiny.at(12)): 1},
+        share={("hot", tiny.at(8), tiny.at(8.75)): 1.0}, queues=("hot", "calm"))
+    short, optimum = _bound_and_optimum_understaffing(problem)
+    assert short == optimum == 15
+
+
 def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
     """Three agents (two may take complaints), 8-hour shifts with a break and a lunch, a
     calm queue and a complaint-heavy one, understaffing the only cost: the bound on
