@@ -76,6 +76,12 @@ the rest (the dive took 2-4 s on 200 agents' dates of 14,000 columns)."""
 MIN_DATE_SECONDS = 0.5
 """A date is re-planned only with at least this much time for it (its master LP alone
 takes tenths of a second)."""
+WITHOUT_PRESOLVE = "use_preprocessing: false"
+"""GLOP's parameters for a second try when a master LP ends ABNORMAL: with some dive
+columns fixed its presolve failed on a 200-agent date (primal infeasibility of 1e15 after
+presolve) and the date's re-plan was lost; without the presolve the same LP solved."""
+WITH_PRESOLVE = "use_preprocessing: true"
+"""GLOP's default, restored after the second try."""
 REDUCED_COST_TOLERANCE = 1e-6
 """A column enters only when its reduced cost is below minus this (objective units)."""
 STOP_GAIN = 0.1
@@ -216,7 +222,13 @@ class DateMaster:
         ``DIVE_LP_SECONDS``); True when optimal."""
         seconds = DIVE_LP_SECONDS if deadline is None else deadline - time.monotonic()
         self.solver.SetTimeLimit(max(1, int(1000 * seconds)))
-        return bool(self.solver.Solve() == pywraplp.Solver.OPTIMAL)
+        status = self.solver.Solve()
+        if status == pywraplp.Solver.ABNORMAL:
+            log.debug("master LP: GLOP ended ABNORMAL; solving again without its presolve")
+            self.solver.SetSolverSpecificParametersAsString(WITHOUT_PRESOLVE)
+            status = self.solver.Solve()
+            self.solver.SetSolverSpecificParametersAsString(WITH_PRESOLVE)
+        return bool(status == pywraplp.Solver.OPTIMAL)
 
     def price(self, move_breaks: bool, deadline: float) -> tuple[int, float]:
         """Add every open agent-date's best pattern under the last LP's duals when its

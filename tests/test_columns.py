@@ -7,6 +7,7 @@ import time
 import numpy as np
 import numpy.typing as npt
 import pytest
+from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
     Replanner,
@@ -94,6 +95,45 @@ def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     assert lp_value <= before
     assert lp_value <= after + 1e-6
     assert after < before
+
+
+class _PresolveFailing:
+    """A master LP solver whose every solve with GLOP's presolve ends ABNORMAL."""
+
+    def __init__(self, solver: pywraplp.Solver) -> None:
+        self.solver = solver
+        self.parameters = ""
+        self.abnormal = 0
+
+    def SetSolverSpecificParametersAsString(self, parameters: str) -> bool:
+        self.parameters = parameters
+        return bool(self.solver.SetSolverSpecificParametersAsString(parameters))
+
+    def Solve(self) -> int:
+        if self.parameters != "use_preprocessing: false":
+            self.abnormal += 1
+            return int(pywraplp.Solver.ABNORMAL)
+        return int(self.solver.Solve())
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.solver, name)
+
+
+def test_a_master_lp_glop_fails_on_is_solved_again_without_presolve() -> None:
+    """When GLOP ends ABNORMAL (its presolve failed on a 200-agent date's dive), the
+    master LP is solved again without the presolve, which is switched back on after:
+    generation and the dive still end with whole patterns that beat the start."""
+    problem = _complaint_date()
+    required = required_agents(problem)
+    replanner = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
+    master = DateMaster(replanner, list(replanner.dates))
+    before = coverage_cost(replanner, master.first, master.last)
+    failing = _PresolveFailing(master.solver)
+    master.solver = failing  # type: ignore[assignment]
+    lp_value = master.generate(time.monotonic() + 20)
+    columns = master.dive(time.monotonic() + 20)
+    assert failing.abnormal > 1 and failing.parameters == "use_preprocessing: true"
+    assert columns is not None and lp_value < before
 
 
 @pytest.mark.parametrize("mode", ["stress-aware", "baseline"])
