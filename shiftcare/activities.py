@@ -35,10 +35,6 @@ from shiftcare.solution import ActivityBlock, ActivityKind, Shift, Solution, mer
 Label = tuple[ActivityKind, str, bool]
 """(activity, detail, paid) of one interval, as in ``ActivityBlock``."""
 OFF_PHONE: Label = ("recovery", "", True)
-IntervalOptions = tuple[tuple[Label, float] | None, tuple[Label, float] | None]
-"""(best calm queue, best complaint-heavy queue) of one interval: label and gain."""
-State = tuple[int, int, int]
-"""(complaint run so far, recovery intervals still owed, complaint intervals today)."""
 
 
 @dataclass
@@ -476,155 +472,46 @@ def _value(problem: Problem, labels: list[Label], gains: npt.NDArray[np.float64]
                for offset, (kind, detail, _) in enumerate(labels) if kind == "phone")
 
 
-@dataclass(frozen=True)
-class Programme:
-    """One agent-date's dynamic programme: its options per interval and its limits."""
-
-    labels: list[Label]
-    """The item's labels (only where the breaks are matters)."""
-    options: list[IntervalOptions]
-    limits: StressLimits | None
-    stretch_cap: int
-    track_daily: bool
-    """Whether the daily complaint cap can bind (more heavy options than it allows)."""
-
-    @classmethod
-    def of(cls, problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-           limits: StressLimits | None) -> Programme:
-        agent = problem.agents[item.agent_index]
-        options = interval_options(problem, item, gains)
-        heavy_intervals = sum(1 for _, heavy_option in options if heavy_option is not None)
-        return cls(item.labels, options, limits,
-                   agent.max_complaint_stretch_minutes // problem.interval_minutes,
-                   limits is not None and heavy_intervals > limits.daily_cap)
-
-    def rested(self, state: State) -> State:
-        """The state after one interval off the phone (a break or time off)."""
-        run, owed, today = state
-        if self.limits is not None and run >= self.limits.recovery_after:
-            return (0, self.limits.recovery_break - 1, today)
-        return (0, max(0, owed - 1), today)
-
-    def moves(self, state: State, offset: int) -> list[tuple[State, float, Label]]:
-        """(next state, gain, label) of every move allowed from ``state`` at ``offset``:
-        time off first, then the calm queue, then the complaint-heavy one."""
-        label = self.labels[offset]
-        if label[0] == "break":
-            return [(self.rested(state), 0.0, label)]
-        found: list[tuple[State, float, Label]] = [(self.rested(state), 0.0, OFF_PHONE)]
-        run, owed, today = state
-        if owed > 0:
-            return found
-        calm, complaint = self.options[offset]
-        limits = self.limits
-        if calm is not None and (limits is None or run < limits.recovery_after):
-            found.append(((0, 0, today), calm[1], calm[0]))
-        if complaint is None:
-            return found
-        if limits is None:
-            found.append(((0, 0, 0), complaint[1], complaint[0]))
-        elif run < self.stretch_cap and today < limits.daily_cap:
-            found.append(((run + 1, 0, today + 1 if self.track_daily else 0),
-                          complaint[1], complaint[0]))
-        return found
-
-    def forward(self) -> tuple[list[dict[State, float]], list[dict[State, tuple[State, Label]]]]:
-        """Best value of each state reachable before every offset (and after the last),
-        and per offset the (previous state, label) that reached each state."""
-        values: list[dict[State, float]] = [{(0, 0, 0): 0.0}]
-        steps: list[dict[State, tuple[State, Label]]] = []
-        for offset in range(len(self.labels)):
-            reached: dict[State, float] = {}
-            back: dict[State, tuple[State, Label]] = {}
-            for state, value in values[-1].items():
-                for following, gain, label in self.moves(state, offset):
-                    if value + gain > reached.get(following, -np.inf) + 1e-9:
-                        reached[following] = value + gain
-                        back[following] = (state, label)
-            values.append(reached)
-            steps.append(back)
-        return values, steps
-
-
 def best_labels(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
                 limits: StressLimits | None) -> tuple[list[Label], float]:
     """The labels of the item's shift worth the most under ``gains``, and their worth.
 
     Breaks stay. Each other interval is off the phone, on the best calm queue or on the
     best complaint-heavy queue. Forward dynamic programming over (run, recovery owed,
-    complaint intervals today): a heavy interval extends the run (at most the agent's
-    stretch cap, at most the daily cap); a run of at least ``recovery_after`` intervals
-    must be followed by ``recovery_break`` intervals off the phone (a break counts);
-    a calm queue may follow a shorter run. Ties prefer time off, then calm queues.
+    complaint intervals today) (``Programme``): a heavy interval extends the run (at
+    most the agent's stretch cap, at most the daily cap); a run of at least
+    ``recovery_after`` intervals must be followed by ``recovery_break`` intervals off the
+    phone (a break counts); a calm queue may follow a shorter run. Ties prefer time off,
+    then calm queues.
     """
-    values, steps = Programme.of(problem, item, gains, limits).forward()
-    state = max(values[-1], key=lambda s: values[-1][s])
-    return _traced(steps, state), values[-1][state]
+    found = Programme.of(problem, item, gains, limits, place_breaks=False).best(problem)
+    assert found is not None  # with no break to place, every path ends well
+    return found
 
 
-def _traced(steps: list[dict[State, tuple[State, Label]]], state: State) -> list[Label]:
-    """The labels of the path a forward programme's ``steps`` took to its final
-    ``state``."""
-    labels: list[Label] = []
-    for back in reversed(steps):
-        state, chosen = back[state]
-        labels.append(chosen)
-    labels.reverse()
-    return labels
-
-
-BreakKey = tuple[int, int, int, int, int, int]
+Key = tuple[int, int, int, int, int, int]
 """(run, recovery owed, breaks placed as a bit mask, the break under way (-1: none), its
 intervals still to come, intervals since the last break ended, at most the spacing): a
-break-placing state less its complaint intervals today, which index its value row."""
-OFF, CALM, HEAVY, BREAK = 0, 1, 2, 3
-"""Kinds of a move of the break-placing programme: time off, the best calm queue, the
-best complaint-heavy queue, and break ``j`` (kind ``BREAK + j``)."""
-
-
-GRAPHS_KEPT = 1024
-"""Break-placing graphs kept for reuse (``break_graph``): 16 kB each on average, 54 kB at
-most on the 200x7 week; its dates use 17."""
+programme's state less its complaint intervals today, which index its value row."""
+OFF, CALM, HEAVY, FIXED, BREAK = 0, 1, 2, 3, 4
+"""Kinds of a programme's move: time off, the best calm queue, the best complaint-heavy
+queue, a break that stays where it is, and break ``j`` placed anew (``BREAK + j``)."""
 
 
 @dataclass(frozen=True)
-class BreakStep:
-    """The moves of a break-placing programme at one offset, whatever the gains."""
-
-    source: npt.NDArray[np.int32]
-    """Per move, the row of its key before the offset."""
-    kind: npt.NDArray[np.int32]
-    """Per move, its kind (``OFF``, ``CALM``, ``HEAVY``, ``BREAK + j``)."""
-    incoming: npt.NDArray[np.int32]
-    """Per key after the offset, the moves reaching it (padded with the number of moves)."""
-
-
-@dataclass(frozen=True)
-class BreakGraph:
-    """Every key a break-placing programme can reach after each offset, and the moves
-    between them: it depends on which queues are allowed when, not on their gains, so
-    one agent-date's pricing rounds and the agents of one shift share it."""
-
-    steps: tuple[BreakStep, ...]
-    finals: npt.NDArray[np.int32]
-    """Rows of the last offset's keys with every break placed and none under way."""
-    width: int
-    """Complaint intervals today tracked: 0 to the daily cap, or one entry when the cap
-    cannot bind."""
-
-
-@dataclass(frozen=True)
-class BreakRules:
-    """What a break-placing programme's keys and moves depend on."""
+class ProgrammeRules:
+    """What a programme's keys and moves depend on (not the gains)."""
 
     calm: tuple[bool, ...]
     """Per offset, whether some calm queue is allowed."""
     heavy: tuple[bool, ...]
     """Per offset, whether some complaint-heavy queue is allowed."""
+    fixed: tuple[bool, ...]
+    """Per offset, whether a break stays there."""
     limits: StressLimits | None
     stretch_cap: int
     lengths: tuple[int, ...]
-    """Each break's intervals."""
+    """Intervals of each break to place."""
     windows: tuple[tuple[int, int], ...]
     """Each break's earliest and latest start (offsets in the shift)."""
     gap: int
@@ -653,11 +540,13 @@ class BreakRules:
                 found.append((run + 1, 0, HEAVY))
         return found
 
-    def moves(self, key: BreakKey, offset: int) -> list[tuple[BreakKey, int]]:
-        """(next key, kind) of every move from ``key`` at ``offset``: on with the break
-        under way, a move on or off the phone, or a break starting (inside its window,
-        ``gap`` after the last one ended, ending within the shift)."""
+    def moves(self, key: Key, offset: int) -> list[tuple[Key, int]]:
+        """(next key, kind) of every move from ``key`` at ``offset``: a break that stays,
+        on with the break under way, a move on or off the phone, or a break starting
+        (inside its window, ``gap`` after the last one ended, ending within the shift)."""
         run, owed, placed, current, left, since = key
+        if self.fixed[offset]:
+            return [((*self.rested(run, owed), placed, current, left, since), FIXED)]
         if left > 0:
             return [((*self.rested(run, owed), placed, current, left - 1, 0),
                      BREAK + current)]
@@ -681,20 +570,60 @@ class BreakRules:
         return sum(1 << j for j, (_, latest) in enumerate(self.windows) if latest < position)
 
     def width(self) -> int:
-        """Entries of a key's value row (``BreakGraph.width``)."""
+        """Entries of a key's value row (``ProgrammeGraph.width``)."""
         limits = self.limits
-        tracked = limits is not None and sum(self.heavy) > limits.daily_cap
-        return limits.daily_cap + 1 if tracked and limits is not None else 1
+        open_heavy = sum(h and not f for h, f in zip(self.heavy, self.fixed, strict=True))
+        if limits is None or open_heavy <= limits.daily_cap:
+            return 1
+        return limits.daily_cap + 1
+
+
+@dataclass(frozen=True)
+class ProgrammeStep:
+    """A programme's moves at one offset, whatever the gains. The last move of every step
+    is a sentinel from the sentinel row (always unreached) of the keys before it."""
+
+    source: npt.NDArray[np.int32]
+    """Per move, the row of its key before the offset (-1: the sentinel row)."""
+    kind: npt.NDArray[np.int32]
+    """Per move, its kind (``OFF`` ... ``BREAK + j``)."""
+    heavy: npt.NDArray[np.int32]
+    """The moves onto a complaint-heavy queue."""
+    incoming: npt.NDArray[np.int32]
+    """Per key after the offset, the moves reaching it (padded with the sentinel move)."""
+    rows: npt.NDArray[np.int32]
+    """The keys' rows as a column (0, 1, ...), to index ``incoming`` with."""
+
+
+@dataclass(frozen=True)
+class ProgrammeGraph:
+    """Every key a programme can reach after each offset and the moves between them: it
+    depends on which queues are allowed when and where breaks may go, not on the gains,
+    so an agent-date's re-plans and pricing rounds, and the agents of one shift, share
+    it."""
+
+    steps: tuple[ProgrammeStep, ...]
+    finals: npt.NDArray[np.int32]
+    """Rows of the last offset's keys with every break placed and none under way."""
+    width: int
+    """Complaint intervals today tracked: 0 to the daily cap, or one entry when the cap
+    cannot bind."""
+
+
+GRAPHS_KEPT = 1024
+"""Programme graphs kept for reuse (``programme_graph``): 16 kB each on average, 54 kB
+at most on the 200x7 week, whose column generation uses a few dozen."""
 
 
 @functools.lru_cache(maxsize=GRAPHS_KEPT)
-def break_graph(rules: BreakRules) -> BreakGraph:
-    """Every key reachable after each offset and the moves between them (``BreakGraph``)."""
-    keys: dict[BreakKey, int] = {(0, 0, 0, -1, 0, rules.gap): 0}
+def programme_graph(rules: ProgrammeRules) -> ProgrammeGraph:
+    """Every key reachable after each offset and the moves between them
+    (``ProgrammeGraph``)."""
+    keys: dict[Key, int] = {(0, 0, 0, -1, 0, rules.gap): 0}
     steps = []
     for offset in range(len(rules.calm)):
         due = rules.due(offset + 1)
-        reached: dict[BreakKey, int] = {}
+        reached: dict[Key, int] = {}
         source: list[int] = []
         kind: list[int] = []
         incoming: list[list[int]] = []
@@ -708,72 +637,78 @@ def break_graph(rules: BreakRules) -> BreakGraph:
                 incoming[reached[following]].append(len(source))
                 source.append(row)
                 kind.append(move_kind)
-        most = max((len(moves) for moves in incoming), default=0)
-        padded = np.full((len(incoming), most), len(source), dtype=np.int32)
+        sentinel = len(source)
+        source.append(-1)
+        kind.append(OFF)
+        most = max((len(moves) for moves in incoming), default=1)
+        padded = np.full((len(incoming), most), sentinel, dtype=np.int32)
         for row, moves in enumerate(incoming):
             padded[row, :len(moves)] = moves
-        steps.append(BreakStep(np.array(source, dtype=np.int32),
-                               np.array(kind, dtype=np.int32), padded))
+        kinds = np.array(kind, dtype=np.int32)
+        steps.append(ProgrammeStep(np.array(source, dtype=np.int32), kinds,
+                                   np.flatnonzero(kinds == HEAVY).astype(np.int32), padded,
+                                   np.arange(len(incoming), dtype=np.int32)[:, None]))
         keys = reached
     complete = (1 << len(rules.lengths)) - 1
     finals = [row for key, row in keys.items() if key[2] == complete and key[4] == 0]
-    return BreakGraph(tuple(steps), np.array(finals, dtype=np.int32), rules.width())
+    return ProgrammeGraph(tuple(steps), np.array(finals, dtype=np.int32), rules.width())
 
 
 @dataclass(frozen=True)
-class BreakProgramme:
-    """One agent-date's dynamic programme that also places every break of its shift type:
-    each break once, starting inside its window and ``min_minutes_between_breaks`` after
-    the end of the one before (as ``greedy.spaced_break_starts``), in any order.
+class Programme:
+    """One agent-date's dynamic programme: its phone time under ``gains`` and, when asked,
+    every break of its shift type placed anew: each once, starting inside its window
+    and ``min_minutes_between_breaks`` after the end of the one before (as
+    ``greedy.spaced_break_starts``), in any order; otherwise its breaks stay.
 
-    Its keys and moves (``break_graph``) are built once per shift and allowed queues;
-    each programme then runs them with numpy, one value row per key over the complaint
-    intervals taken today. Measured on the seed-1 Thursday of the 200x7 week: 1.6 ms per
-    programme of a shift whose daily cap may bind, where one dictionary entry per state
-    took 10.4 ms; column generation to convergence on the week's six dates took 14.5 s
-    instead of 44.7 s."""
+    Its keys and moves (``programme_graph``) are built once per shift, allowed queues and
+    breaks; each programme then runs them with numpy, one value row per key over the
+    complaint intervals taken today. Measured on the seed-1 Thursday of the 200x7 week:
+    a programme placing the breaks of a shift whose daily cap may bind took 1.6 ms,
+    where one dictionary entry per state took 10.4 ms, and column generation to
+    convergence on the week's six dates took 14.5 s instead of 44.7 s."""
 
-    rules: BreakRules
+    rules: ProgrammeRules
+    labels: tuple[Label, ...]
+    """The item's labels (the breaks that stay)."""
     names: tuple[tuple[str, bool], ...]
-    """Each break's name and whether it is paid."""
+    """Each break to place: its name and whether it is paid."""
     gains: npt.NDArray[np.float64]
-    """Per offset and kind (``OFF``, ``CALM``, ``HEAVY``, then one per break): what the
-    move is worth; minus infinity where no queue of the kind is worth more than time
-    off."""
+    """Per offset and kind: what the move is worth; minus infinity for ``CALM`` and
+    ``HEAVY`` where no queue of the kind is worth more than time off."""
     queues: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
     """Per offset, the best calm and the best complaint-heavy queue (index)."""
 
     @classmethod
     def of(cls, problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-           limits: StressLimits | None) -> BreakProgramme:
+           limits: StressLimits | None, place_breaks: bool) -> Programme:
         interval = problem.interval_minutes
-        shift_type = problem.shift_type(item.shift.shift_type)
+        rules = problem.shift_type(item.shift.shift_type).breaks if place_breaks else ()
         length = len(item.labels)
         heavy = problem.complaint_heavy()[:, item.first:item.first + length]
         heavy = np.pad(heavy, ((0, 0), (0, length - heavy.shape[1])))
         allowed = ~np.isnan(gains)
         worth = np.where(allowed, gains, -np.inf)
-        calm_worth = np.where(heavy, -np.inf, worth)
-        heavy_worth = np.where(heavy, worth, -np.inf)
-        calm_queue = calm_worth.argmax(axis=0)
-        heavy_queue = heavy_worth.argmax(axis=0)
-        offsets = np.arange(length)
-        table = np.zeros((length, BREAK + len(shift_type.breaks)))
-        for kind, queue, kind_worth in ((CALM, calm_queue, calm_worth),
-                                        (HEAVY, heavy_queue, heavy_worth)):
-            best = kind_worth[queue, offsets]
+        table = np.zeros((length, BREAK + len(rules)))
+        queues = []
+        for kind, of_kind in ((CALM, ~heavy), (HEAVY, heavy)):
+            kind_worth = np.where(of_kind, worth, -np.inf)
+            queue = kind_worth.argmax(axis=0)
+            best = kind_worth[queue, np.arange(length)]
             table[:, kind] = np.where(best > 0, best, -np.inf)
-        rules = BreakRules(
+            queues.append(queue)
+        fixed = tuple(not place_breaks and label[0] == "break" for label in item.labels)
+        programme_rules = ProgrammeRules(
             tuple(np.any(allowed & ~heavy, axis=0).tolist()),
-            tuple(np.any(allowed & heavy, axis=0).tolist()), limits,
+            tuple(np.any(allowed & heavy, axis=0).tolist()), fixed, limits,
             problem.agents[item.agent_index].max_complaint_stretch_minutes // interval,
-            tuple(rule.duration_minutes // interval for rule in shift_type.breaks),
+            tuple(rule.duration_minutes // interval for rule in rules),
             tuple((rule.earliest_start_after_minutes // interval,
-                   rule.latest_start_after_minutes // interval)
-                  for rule in shift_type.breaks),
+                   rule.latest_start_after_minutes // interval) for rule in rules),
             math.ceil(problem.settings.min_minutes_between_breaks / interval - 1e-9))
-        return cls(rules, tuple((rule.name, rule.paid) for rule in shift_type.breaks),
-                   table, (calm_queue, heavy_queue))
+        return cls(programme_rules, tuple(item.labels),
+                   tuple((rule.name, rule.paid) for rule in rules), table,
+                   (queues[0], queues[1]))
 
     def label(self, problem: Problem, kind: int, offset: int) -> Label:
         """The label of a move of ``kind`` at ``offset``."""
@@ -782,27 +717,30 @@ class BreakProgramme:
         if kind in (CALM, HEAVY):
             queue = self.queues[kind - CALM][offset]
             return ("phone", problem.queues[int(queue)].id, True)
+        if kind == FIXED:
+            return self.labels[offset]
         name, paid = self.names[kind - BREAK]
         return ("break", name, paid)
 
     def best(self, problem: Problem) -> tuple[list[Label], float] | None:
         """The labels worth the most with every break placed, and their worth; None when
         the breaks cannot all be placed."""
-        graph = break_graph(self.rules)
-        values = np.full((1, graph.width), -np.inf)
+        graph = programme_graph(self.rules)
+        width = graph.width
+        values = np.full((2, width), -np.inf)
         values[0, 0] = 0.0
         backs = []
         for offset, step in enumerate(graph.steps):
-            worth = values[step.source] + self.gains[offset, step.kind][:, None]
-            if graph.width > 1:
-                heavy = step.kind == HEAVY
-                worth[heavy, 1:] = worth[heavy, :-1]
-                worth[heavy, 0] = -np.inf
-            worth = np.vstack((worth, np.full((1, graph.width), -np.inf)))
+            worth = values[step.source]
+            worth += self.gains[offset, step.kind][:, None]
+            if width > 1 and step.heavy.size:
+                worth[step.heavy, 1:] = worth[step.heavy, :-1]
+                worth[step.heavy, 0] = -np.inf
             candidates = worth[step.incoming]
             slot = candidates.argmax(axis=1)
-            values = np.take_along_axis(candidates, slot[:, None, :], axis=1)[:, 0, :]
-            backs.append(np.take_along_axis(step.incoming, slot, axis=1))
+            values = np.full((len(step.rows) + 1, width), -np.inf)
+            candidates.max(axis=1, out=values[:-1])
+            backs.append(step.incoming[step.rows, slot])
         if graph.finals.size == 0:
             return None
         finals = values[graph.finals]
@@ -817,7 +755,7 @@ class BreakProgramme:
             move = int(backs[offset][row, today])
             kind = int(step.kind[move])
             labels.append(self.label(problem, kind, offset))
-            today -= kind == HEAVY and graph.width > 1
+            today -= kind == HEAVY and width > 1
             row = int(step.source[move])
         labels.reverse()
         return labels, total
@@ -826,37 +764,9 @@ class BreakProgramme:
 def best_labels_and_breaks(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
                            limits: StressLimits | None) -> tuple[list[Label], float] | None:
     """The labels of the item's shift worth the most under ``gains`` with its breaks
-    placed anew (``BreakProgramme``), and their worth; None when its breaks cannot all be
-    placed. Without breaks, ``best_labels``."""
-    if not problem.shift_type(item.shift.shift_type).breaks:
-        bare = AgentDate(item.agent_index, item.shift, item.first,
-                         [OFF_PHONE] * len(item.labels))
-        return best_labels(problem, bare, gains, limits)
-    return BreakProgramme.of(problem, item, gains, limits).best(problem)
-
-
-def interval_options(problem: Problem, item: AgentDate,
-                     gains: npt.NDArray[np.float64]) -> list[IntervalOptions]:
-    """Per offset of the item's shift, its best calm and complaint-heavy queue."""
-    heavy = problem.complaint_heavy()
-    return [_interval_option(problem, item, gains, heavy, offset)
-            for offset in range(len(item.labels))]
-
-
-def _interval_option(problem: Problem, item: AgentDate, gains: npt.NDArray[np.float64],
-                     heavy: npt.NDArray[np.bool_], offset: int) -> IntervalOptions:
-    """The best calm queue and the best complaint-heavy queue at ``offset`` (label and
-    gain), each None when there is none worth more than time off the phone."""
-    t = item.first + offset
-    best: list[tuple[Label, float] | None] = [None, None]
-    for q, queue in enumerate(problem.queues):
-        gain = gains[q, offset]
-        if np.isnan(gain) or gain <= 0:
-            continue
-        kind = int(bool(heavy[q, t]))
-        if best[kind] is None or gain > best[kind][1]:  # type: ignore[index]
-            best[kind] = (("phone", queue.id, True), float(gain))
-    return best[0], best[1]
+    placed anew (``Programme``), and their worth; None when its breaks cannot all be
+    placed."""
+    return Programme.of(problem, item, gains, limits, place_breaks=True).best(problem)
 
 
 def replanned_solution(problem: Problem, solution: Solution,

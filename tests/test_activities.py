@@ -10,13 +10,13 @@ import pytest
 
 from shiftcare.activities import (
     AgentDate,
-    BreakProgramme,
+    Programme,
     Replanner,
     best_labels,
     best_labels_and_breaks,
-    break_graph,
     improve_activities,
     phone_gains,
+    programme_graph,
     shift_moves,
     stress_limits,
     with_breaks,
@@ -28,6 +28,7 @@ from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from tests import tiny
+from tests.reference_programme import reference_best_labels
 from tests.tiny import idle_roster, understaffed
 
 
@@ -236,8 +237,9 @@ def _spaced_combinations(problem: Problem, rules: tuple[BreakRule, ...],
 
 def test_placing_breaks_in_the_programme_equals_trying_every_placement(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
-    """``best_labels_and_breaks`` is worth exactly the best of ``best_labels`` over every
-    spaced placement of the shift's breaks inside their windows, under random gains, and
+    """``best_labels_and_breaks`` is worth exactly the best of the reference programme
+    (``tests.reference_programme``) over every spaced placement of the shift's breaks
+    inside their windows, under random gains, and
     its labels hold each break once, inside its window. Some shifts may take more
     complaint-heavy intervals than the daily cap allows, so the programme tracks them."""
     problem, required = generated
@@ -253,16 +255,17 @@ def test_placing_breaks_in_the_programme_equals_trying_every_placement(
         allowed = ~np.isnan(gains)
         gains[allowed] = rng.choice([-1.0, 0.0, 0.5, 500.0, 1000.0], size=int(allowed.sum()))
         rules = problem.shift_type(item.shift.shift_type).breaks
-        tried = [best_labels(problem, AgentDate(item.agent_index, item.shift, item.first,
-                                                with_breaks(len(item.labels), rules, starts,
-                                                            interval)),
-                             gains, limits)[1]
+        tried = [reference_best_labels(
+                     problem, AgentDate(item.agent_index, item.shift, item.first,
+                                        with_breaks(len(item.labels), rules, starts, interval)),
+                     gains, limits)[1]
                  for starts in _spaced_combinations(problem, rules)
                  if all(s + r.duration_minutes // interval <= len(item.labels)
                         for s, r in zip(starts, rules, strict=True))]
         found = best_labels_and_breaks(problem, item, gains, limits)
         assert found is not None and found[1] == pytest.approx(max(tried), abs=1e-6)
-        tracked += break_graph(BreakProgramme.of(problem, item, gains, limits).rules).width > 1
+        tracked += programme_graph(Programme.of(problem, item, gains, limits, True).rules
+                                   ).width > 1
         labels = found[0]
         for rule in rules:
             offsets = [o for o, label in enumerate(labels) if label[:2] == ("break", rule.name)]
@@ -271,3 +274,29 @@ def test_placing_breaks_in_the_programme_equals_trying_every_placement(
                     <= rule.latest_start_after_minutes // interval)
         checked += 1
     assert checked >= 20 and tracked > 0
+
+
+def test_the_programme_with_breaks_kept_equals_the_reference(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """``best_labels`` (breaks kept where they are) finds the same worth and the same
+    labels as the reference programme with one dictionary entry per state, under random
+    gains on the greedy roster's agent-dates, in stress-aware mode and in baseline."""
+    problem, required = generated
+    replanner = Replanner.of(problem, required, "stress-aware",
+                             greedy_roster(problem, required, "stress-aware"))
+    rng = np.random.default_rng(11)
+    checked = 0
+    for mode in ("stress-aware", "baseline"):
+        limits = stress_limits(problem, mode)
+        for item in replanner.dates[::7]:
+            gains = phone_gains(problem, required, mode, item,
+                                np.zeros_like(replanner.counts))
+            allowed = ~np.isnan(gains)
+            gains[allowed] = rng.choice([-1.0, 0.0, 0.5, 500.0, 1000.0],
+                                        size=int(allowed.sum()))
+            labels, worth = best_labels(problem, item, gains, limits)
+            reference = reference_best_labels(problem, item, gains, limits)
+            assert worth == pytest.approx(reference[1], abs=1e-6)
+            assert labels == reference[0]
+            checked += 1
+    assert checked >= 40
