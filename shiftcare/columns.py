@@ -16,11 +16,12 @@ break or time off, valid for the stress rules on its own) are the columns of an 
 - a dive then makes it whole: each step fixes every agent-date whose LP pattern is
   already whole and ``DIVE_SHARE`` of the others (those nearest to whole first), and
   prices once more for the rest, with the breaks where their largest LP column has them
-  (``activities.best_labels``).
+  (``activities.best_labels``); while time is left, the dives are freed and done
+  again from the same LP, each with the columns the ones before priced.
 
-The dive's patterns replace the date's, followed by single re-plans
-(``activities.descend``), only when they cover the date better, so the roster never
-gets worse. The LP's optimum, once pricing with the breaks placed anew finds nothing,
+The best dive's patterns, each followed by single re-plans (``activities.descend``),
+replace the date's only when they cover the date better, so the roster never gets
+worse. The LP's optimum, once pricing with the breaks placed anew finds nothing,
 bounds only that date's activities on its fixed shifts (the other dates' fixed too), not
 the roster: the Summary's bound stays ``shiftcare.bound``'s.
 
@@ -58,7 +59,7 @@ from shiftcare.activities import (
     shift_moves,
 )
 from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem
-from shiftcare.solution import Solution
+from shiftcare.solution import Shift, Solution
 
 log = logging.getLogger("shiftcare")
 
@@ -342,6 +343,13 @@ class DateMaster:
         column = int(np.argmax(values))
         return values[column], index, column
 
+    def undive(self) -> None:
+        """Free every agent-date the dive fixed, for another dive from the same LP."""
+        for columns in self.columns:
+            for column in columns:
+                column.variable.SetLb(0.0)
+        self.fixed = [False] * len(self.items)
+
     def dive(self, deadline: float) -> list[_Column] | None:
         """Whole columns, one per agent-date, by fixing the LP's columns step by step
         (``DIVE_SHARE``) and pricing once between steps; past the deadline every open
@@ -401,9 +409,12 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
                 move_shifts: bool = False) -> tuple[bool, ModelCount]:
     """Re-plan the activities of every agent-date on ``day`` together (``DateMaster``;
     with ``move_shifts`` each may also take another shift on the date), then each alone
-    (``activities.descend``), until ``deadline``; the new plans are kept when they lower
-    the date's coverage and pay cost. Returns whether they were kept and the master
-    LP's (variables, constraints) at the end."""
+    (``activities.descend``), until ``deadline``: after column generation, dives follow
+    one another from the same master (each with the columns the ones before priced)
+    while the time left is at least what the last one took and the last left more
+    agent-intervals short than the LP optimum (understaffing weight) rounded down; the
+    best is kept when it lowers the date's coverage and pay cost. Returns whether it was
+    kept and the master LP's (variables, constraints) at the end."""
     items = [item for item in replanner.dates if item.shift.day == day]
     if not items:
         return False, (0, 0)
@@ -411,27 +422,72 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     before = coverage_cost(replanner, master.first, master.last)
     started = time.monotonic()
     lp_value = master.generate(started + PRICING_SHARE * (deadline - started))
-    columns = master.dive(deadline)
+    start = _plans(items)
+    weight = replanner.problem.settings.weight_understaffing
+    lp_short = math.floor(lp_value / weight + 1e-6) if math.isfinite(lp_value) else -1
+    best: tuple[float, list[_Plan], int] | None = None
+    dives = 0
+    while True:
+        dive_started = time.monotonic()
+        columns = master.dive(deadline)
+        if columns is None:
+            break
+        dives += 1
+        cost = _dived_cost(replanner, master, columns, deadline)
+        if best is None or cost < best[0] - 1e-9:
+            best = (cost, _plans(items), sum(column.shape > 0 for column in columns))
+        short = _short(replanner, master)
+        _restore(replanner, items, start)
+        now = time.monotonic()
+        if deadline - now < now - dive_started or short <= lp_short:
+            break
+        master.undive()
     size = (master.solver.NumVariables(), master.solver.NumConstraints())
-    if columns is None:
+    if best is None:
         return False, size
-    old = [(item.shift, item.first, item.labels) for item in items]
+    log.info("date %d: %d agent-dates, %d shifts moved, coverage %.1f -> %.1f agent-intervals"
+             " (LP %.1f, best of %d dives) in %.1f s", day, len(items), best[2],
+             before / weight, best[0] / weight, lp_value / weight, dives,
+             time.monotonic() - started)
+    if best[0] < before - 1e-9:
+        _restore(replanner, items, best[1])
+        return True, size
+    return False, size
+
+
+_Plan = tuple[Shift, int, list[Label]]
+"""An agent-date's shift, first interval and labels."""
+
+
+def _plans(items: list[AgentDate]) -> list[_Plan]:
+    """The items' current plans."""
+    return [(item.shift, item.first, item.labels) for item in items]
+
+
+def _restore(replanner: Replanner, items: list[AgentDate], plans: list[_Plan]) -> None:
+    """Give the items ``plans`` (their phone time moved in the counts)."""
+    for item, (shift, first, labels) in zip(items, plans, strict=True):
+        replanner.relabel(item, labels, shift, first)
+
+
+def _short(replanner: Replanner, master: DateMaster) -> int:
+    """Understaffed agent-intervals over the master's span in the replanner's counts."""
+    span = slice(master.first, master.last)
+    return int(np.clip(replanner.required[:, span] - replanner.counts[:, span], 0, None).sum())
+
+
+def _dived_cost(replanner: Replanner, master: DateMaster, columns: list[_Column],
+                deadline: float) -> float:
+    """Give the master's agent-dates the dive's ``columns``, re-plan each alone
+    (``activities.descend``) and return the date's coverage cost plus the pay change of
+    the shifts moved (objective units)."""
     pay = 0.0
-    for index, (item, column) in enumerate(zip(items, columns, strict=True)):
-        shape = master.shapes[index][column.shape]
+    for item, shapes, column in zip(master.items, master.shapes, columns, strict=True):
+        shape = shapes[column.shape]
         replanner.relabel(item, column.labels, shape.date.shift, shape.date.first)
         pay += shape.cost
-    descend(replanner, deadline, items)
-    after = coverage_cost(replanner, master.first, master.last) + pay
-    weight = replanner.problem.settings.weight_understaffing
-    log.info("date %d: %d agent-dates, %d shifts moved, coverage %.1f -> %.1f agent-intervals"
-             " (LP %.1f) in %.1f s", day, len(items), sum(c.shape > 0 for c in columns),
-             before / weight, after / weight, lp_value / weight, time.monotonic() - started)
-    if after < before - 1e-9:
-        return True, size
-    for item, (shift, first, labels) in zip(items, old, strict=True):
-        replanner.relabel(item, labels, shift, first)
-    return False, size
+    descend(replanner, deadline, master.items)
+    return coverage_cost(replanner, master.first, master.last) + pay
 
 
 def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

@@ -97,6 +97,26 @@ def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     assert after < before
 
 
+def test_a_dive_freed_leaves_the_lp_as_it_was_for_the_next() -> None:
+    """``undive`` frees what a dive fixed: the master LP solves to its optimum before the
+    dive again (columns priced during the dive stay, so it can only be lower), and a
+    second dive ends with whole patterns as good as the first's coverage allows."""
+    problem = _complaint_date()
+    required = required_agents(problem)
+    replanner = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
+    master = DateMaster(replanner, list(replanner.dates))
+    lp_value = master.generate(time.monotonic() + 20)
+    first = master.dive(time.monotonic() + 20)
+    assert first is not None and all(master.fixed)
+    master.undive()
+    assert not any(master.fixed)
+    assert all(column.variable.lb() == 0.0 for columns in master.columns for column in columns)
+    assert master.solve(None)
+    assert master.solver.Objective().Value() <= lp_value + 1e-6
+    second = master.dive(time.monotonic() + 20)
+    assert second is not None and len(second) == len(first)
+
+
 class _PresolveFailing:
     """A master LP solver whose every solve with GLOP's presolve ends ABNORMAL."""
 
