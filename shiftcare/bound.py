@@ -550,12 +550,7 @@ def _add_compact_runs(solver: pywraplp.Solver, candidates: list[Any],
         for u in range(t + first_part, t + cap + 1):
             for var in phone.get(u, []):
                 row.SetCoefficient(var, 1.0)
-        for candidate, var in zip(candidates, shifts, strict=True):
-            first = candidate.start_interval(interval)
-            last = candidate.end_interval(interval)
-            overlap = max(0, min(last, t + cap + 1) - max(first, t))
-            if overlap:
-                row.SetCoefficient(var, -float(min(cap, overlap)))
+        _add_shift_room(row, candidates, shifts, interval, (t, t + cap + 1), cap)
 
 
 def _add_compact_recoveries(solver: pywraplp.Solver, candidates: list[Any],
@@ -594,12 +589,20 @@ def _add_compact_recoveries(solver: pywraplp.Solver, candidates: list[Any],
                     row.SetCoefficient(var, -1.0)
                 for var in phone.get(after + j, []):
                     row.SetCoefficient(var, 1.0)
-            for candidate, var in zip(candidates, shifts, strict=True):
-                first = candidate.start_interval(interval)
-                last = candidate.end_interval(interval)
-                overlap = max(0, min(last, after + j + 1) - max(first, t))
-                if overlap:
-                    row.SetCoefficient(var, -float(min(recovery_after, overlap)))
+            _add_shift_room(row, candidates, shifts, interval, (t, after + j + 1),
+                            recovery_after)
+
+
+def _add_shift_room(row: pywraplp.Constraint, candidates: list[Any],
+                    shifts: list[pywraplp.Variable], interval: int, window: tuple[int, int],
+                    most: int) -> None:
+    """Give ``row`` (at most 0) minus, per candidate shift's agent, the intervals of the
+    shift inside ``window`` (first, end; intervals), at most ``most``."""
+    for candidate, var in zip(candidates, shifts, strict=True):
+        overlap = max(0, min(candidate.end_interval(interval), window[1])
+                      - max(candidate.start_interval(interval), window[0]))
+        if overlap:
+            row.SetCoefficient(var, -float(min(most, overlap)))
 
 
 def _add_compact_days(solver: pywraplp.Solver, max_days: int, max_consecutive: int,
