@@ -363,8 +363,8 @@ def match_week(problem: Problem, plan: ShiftPlan, seconds: float,
 
     A MIP rather than CP-SAT: the match's LP relaxation is (nearly) whole, so SCIP
     proves the optimum of a 200-agent week in under a second where CP-SAT on 2 workers
-    was still 0.45-0.7 % below it after 10 s. Returns the loads and the planned counts left,
-    or None when SCIP is missing or finds nothing in ``seconds``.
+    was still 0.45-0.7 % below it after 10 s. Returns the loads and the planned counts
+    left, or None when SCIP is missing or finds nothing in ``seconds``.
     """
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
