@@ -612,7 +612,8 @@ class ProgrammeGraph:
 
 GRAPHS_KEPT = 1024
 """Programme graphs kept for reuse (``programme_graph``): 16 kB each on average, 54 kB
-at most on the 200x7 week, whose column generation uses a few dozen."""
+at most on the 200x7 week; a 60 s run of that week built 588 (98 % of the programmes
+reused one), a 150 s run of 1000x28 483."""
 
 
 @functools.lru_cache(maxsize=GRAPHS_KEPT)
