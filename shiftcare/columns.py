@@ -399,7 +399,7 @@ def coverage_cost(replanner: Replanner, first: int, last: int) -> float:
     settings = replanner.problem.settings
     required = replanner.required[:, first:last]
     counts = replanner.counts[:, first:last]
-    short = np.clip(required - counts, 0, None)
+    short = _shortage(replanner, first, last)
     over = np.where(required > 0, np.clip(counts - required, 0, None), 0)
     return float(settings.weight_understaffing * short.sum()
                  + settings.weight_overstaffing * over.sum())
@@ -436,7 +436,7 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
         cost = _dived_cost(replanner, master, columns, deadline)
         if best is None or cost < best[0] - 1e-9:
             best = (cost, _plans(items), sum(column.shape > 0 for column in columns))
-        short = _short(replanner, master)
+        short = int(_shortage(replanner, master.first, master.last).sum())
         _restore(replanner, items, start)
         now = time.monotonic()
         if deadline - now < now - dive_started or short <= lp_short:
@@ -470,10 +470,11 @@ def _restore(replanner: Replanner, items: list[AgentDate], plans: list[_Plan]) -
         replanner.relabel(item, labels, shift, first)
 
 
-def _short(replanner: Replanner, master: DateMaster) -> int:
-    """Understaffed agent-intervals over the master's span in the replanner's counts."""
-    span = slice(master.first, master.last)
-    return int(np.clip(replanner.required[:, span] - replanner.counts[:, span], 0, None).sum())
+def _shortage(replanner: Replanner, first: int, last: int) -> npt.NDArray[np.int64]:
+    """Agents short per (queue, interval) of intervals ``first`` to ``last`` - 1 in the
+    replanner's counts."""
+    return np.clip(replanner.required[:, first:last] - replanner.counts[:, first:last], 0,
+                   None)
 
 
 def _dived_cost(replanner: Replanner, master: DateMaster, columns: list[_Column],
