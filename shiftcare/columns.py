@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -492,14 +494,16 @@ def _dived_cost(replanner: Replanner, master: DateMaster, columns: list[_Column]
 
 
 def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                  solution: Solution, deadline: float,
-                  move_shifts: bool = False) -> tuple[Solution, int, ModelCount]:
+                  solution: Solution, deadline: float, move_shifts: bool = False,
+                  processes: int = 1) -> tuple[Solution, int, ModelCount]:
     """``solution`` with each date's activities (with ``move_shifts`` also its shifts)
     re-planned together (``replan_date``) until ``deadline`` (``time.monotonic()``), each
     date an equal share of the time left (at least ``MIN_DATE_SECONDS``), the dates with
     fewest agents short first (they often end early and leave their time to the
     busiest); dates covered in full are skipped. While a pass over the dates keeps a new
-    plan and time is left, another pass starts from the new roster.
+    plan and time is left, another pass starts from the new roster. With ``processes``
+    above 1 (and where the platform forks), that many dates, never two adjacent ones, are
+    re-planned at once in their own processes (``_parallel_pass``).
 
     Returns the roster, the number of date re-plans kept and the largest master LP's
     (variables, constraints).
@@ -511,20 +515,155 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     days = sorted((day for day in range(problem.days)
                    if short[day * per_day:(day + 1) * per_day].sum() > 0),
                   key=lambda day: int(short[day * per_day:(day + 1) * per_day].sum()))
+    parallel = processes > 1 and len(days) > 1 \
+        and "fork" in multiprocessing.get_all_start_methods()
     kept = 0
     largest = (0, 0)
-    while time.monotonic() < deadline:
-        kept_now = 0
-        for position, day in enumerate(days):
-            left = deadline - time.monotonic()
-            if left < MIN_DATE_SECONDS * (len(days) - position):
-                break
-            better, size = replan_date(replanner, day,
-                                       time.monotonic() + left / (len(days) - position),
-                                       move_shifts)
-            kept_now += better
+    pool = ProcessPoolExecutor(
+        max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker, initargs=(problem, required, mode, move_shifts),
+    ) if parallel else None
+    try:
+        while time.monotonic() < deadline:
+            if pool is not None:
+                kept_now, size = _parallel_pass(pool, replanner, solution, origins, days,
+                                                deadline, processes)
+            else:
+                kept_now, size = _sequential_pass(replanner, days, deadline, move_shifts)
+            kept += kept_now
             largest = max(largest, size)
-        kept += kept_now
-        if not kept_now:
-            break
+            if not kept_now:
+                break
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return replanned_solution(problem, solution, origins), kept, largest
+
+
+def _sequential_pass(replanner: Replanner, days: list[int], deadline: float,
+                     move_shifts: bool) -> tuple[int, ModelCount]:
+    """One pass of ``replan_date`` over ``days`` in order, each an equal share of the
+    time left; returns the re-plans kept and the largest master LP's size."""
+    kept = 0
+    largest = (0, 0)
+    for position, day in enumerate(days):
+        left = deadline - time.monotonic()
+        if left < MIN_DATE_SECONDS * (len(days) - position):
+            break
+        better, size = replan_date(replanner, day,
+                                   time.monotonic() + left / (len(days) - position),
+                                   move_shifts)
+        kept += better
+        largest = max(largest, size)
+    return kept, largest
+
+
+def date_rounds(days: list[int], processes: int) -> list[list[int]]:
+    """``days`` in rounds of at most ``processes`` dates, never two adjacent ones in a
+    round (their shifts could share rest rules), each round taking the earliest of
+    ``days``' order that fit."""
+    left = list(days)
+    rounds = []
+    while left:
+        chosen: list[int] = []
+        for day in left:
+            if len(chosen) < processes and all(abs(day - other) > 1 for other in chosen):
+                chosen.append(day)
+        rounds.append(chosen)
+        left = [day for day in left if day not in chosen]
+    return rounds
+
+
+def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: Solution,
+                   origins: dict[Shift, AgentDate], days: list[int], deadline: float,
+                   processes: int) -> tuple[int, ModelCount]:
+    """One pass over ``days`` in ``date_rounds``: each round's dates are re-planned at
+    once in the pool's processes, from the roster as the round starts, with an equal
+    share of the time left; their plans are then taken in turn (``_take_plans``).
+    Returns the re-plans kept and the largest master LP's size."""
+    problem = replanner.problem
+    kept = 0
+    largest = (0, 0)
+    rounds = date_rounds(days, processes)
+    for position, chosen in enumerate(rounds):
+        left = deadline - time.monotonic()
+        if left < MIN_DATE_SECONDS * (len(rounds) - position):
+            break
+        snapshot = replanned_solution(problem, solution, origins)
+        date_deadline = time.monotonic() + left / (len(rounds) - position)
+        paid = _paid_minutes(replanner)
+        results = pool.map(_replan_in_worker,
+                           [(snapshot, day, date_deadline) for day in chosen])
+        for day, better, size, plans in results:
+            largest = max(largest, size)
+            if better:
+                kept += _take_plans(replanner, day, plans, paid)
+    return kept, largest
+
+
+_WorkerPlan = tuple[int, Shift, int, list[Label]]
+"""An agent-date's agent index, shift, first interval and labels, as a worker returns
+it."""
+_worker: dict[str, object] = {}
+"""The problem, requirement, mode and shift-move switch of a worker process."""
+
+
+def _start_worker(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                  move_shifts: bool) -> None:
+    """Keep what every date's re-plan in this worker process needs."""
+    _worker.update(problem=problem, required=required, mode=mode, move_shifts=move_shifts)
+
+
+def _replan_in_worker(task: tuple[Solution, int, float],
+                      ) -> tuple[int, bool, ModelCount, list[_WorkerPlan]]:
+    """``replan_date`` of one date of ``snapshot`` in a worker process: (date, kept,
+    master LP size, the date's plans)."""
+    snapshot, day, deadline = task
+    problem = _worker["problem"]
+    assert isinstance(problem, Problem)
+    replanner = Replanner.of(problem, _worker["required"],  # type: ignore[arg-type]
+                             _worker["mode"], snapshot)  # type: ignore[arg-type]
+    better, size = replan_date(replanner, day, deadline, bool(_worker["move_shifts"]))
+    plans = [(item.agent_index, item.shift, item.first, item.labels)
+             for item in replanner.dates if item.shift.day == day]
+    return day, better, size, plans
+
+
+def _paid_minutes(replanner: Replanner) -> dict[int, int]:
+    """Paid minutes of each agent's shifts in the replanner."""
+    problem = replanner.problem
+    return {agent: sum(problem.shift_type(item.shift.shift_type).paid_minutes
+                       for item in items)
+            for agent, items in replanner.by_agent.items()}
+
+
+def _take_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
+                paid_before: dict[int, int]) -> int:
+    """Give ``day``'s agent-dates the worker's ``plans``, each whose shift moves keep its
+    agent's week within the contract's hours together with the shifts other dates of the
+    round moved (``paid_before``: paid minutes as the round started); returns 1 when any
+    plan was taken."""
+    items = {item.agent_index: item for item in replanner.dates if item.shift.day == day}
+    taken = 0
+    for agent_index, shift, first, labels in plans:
+        item = items[agent_index]
+        if shift != item.shift and not _hours_allow(replanner, item, shift,
+                                                    paid_before[agent_index]):
+            continue
+        if (shift, first, labels) != (item.shift, item.first, item.labels):
+            replanner.relabel(item, labels, shift, first)
+            taken = 1
+    return taken
+
+
+def _hours_allow(replanner: Replanner, item: AgentDate, shift: Shift, paid_before: int) -> bool:
+    """Whether ``item`` may take ``shift`` as far as its agent's weekly hours go, with
+    every other shift as the replanner has it now: at most the contract's maximum, and at
+    least its minimum or no lower than ``paid_before``."""
+    problem = replanner.problem
+    agent = problem.agents[item.agent_index]
+    paid = problem.shift_type(shift.shift_type).paid_minutes + sum(
+        problem.shift_type(other.shift.shift_type).paid_minutes
+        for other in replanner.by_agent[item.agent_index] if other is not item)
+    return paid <= agent.max_hours * 60 + 1e-6 and (
+        paid >= agent.min_hours * 60 - 1e-6 or paid >= paid_before)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -530,7 +531,8 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
             start, kept, master_size = improve_dates(
                 problem, required, mode, start,
                 min(deadline, time.monotonic() + options.column_share
-                    * options.time_limit_seconds), options.column_shift_moves)
+                    * options.time_limit_seconds), options.column_shift_moves,
+                options.workers if options.workers > 0 else os.cpu_count() or 1)
             log.info("column generation: %d date re-plans kept", kept)
             column_size = ModelSize(*master_size)
             report(_fast_objective(problem, _split_roster(problem, start), required))

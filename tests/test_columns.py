@@ -10,6 +10,7 @@ import pytest
 from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
+    OFF_PHONE,
     Replanner,
     best_labels_and_breaks,
     improve_activities,
@@ -19,7 +20,9 @@ from shiftcare.activities import (
 from shiftcare.columns import (
     MIN_DATE_SECONDS,
     DateMaster,
+    _take_plans,
     coverage_cost,
+    date_rounds,
     improve_dates,
     pattern_ceiling,
     replan_date,
@@ -172,6 +175,57 @@ def test_dates_replanned_from_a_replanned_roster_keep_every_rule_and_do_better(
     assert [v for v in validate(problem, roster) if mode == "stress-aware" or not v.stress] == []
     assert roster.shifts == start.shifts
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+
+
+@pytest.mark.parametrize("mode", ["stress-aware", "baseline"])
+def test_dates_replanned_in_two_processes_keep_every_rule_and_do_better(
+        generated: tuple[Problem, npt.NDArray[np.int64]], mode: Mode) -> None:
+    """Two dates at a time in two processes, shifts moving within their dates: every rule
+    holds in the merged roster (hours, rest and stress included), each agent keeps its
+    dates, and understaffing falls."""
+    problem, required = generated
+    start, _ = improve_activities(problem, required, mode,
+                                  greedy_roster(problem, required, mode),
+                                  time.monotonic() + 5)
+    roster, kept, size = improve_dates(problem, required, mode, start,
+                                       time.monotonic() + 10, True, processes=2)
+    assert kept > 0
+    assert size[0] > len(problem.agents)
+    assert [v for v in validate(problem, roster) if mode == "stress-aware" or not v.stress] == []
+    assert sorted((s.agent_id, s.day) for s in roster.shifts) == sorted(
+        (s.agent_id, s.day) for s in start.shifts)
+    assert roster.shifts != start.shifts
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+
+
+def test_dates_re_planned_at_once_are_never_adjacent() -> None:
+    """Rounds take the dates in their order, at most one per process, skipping a date
+    next to one already in the round; every date comes once."""
+    assert date_rounds([5, 3, 4, 1, 0, 2], 2) == [[5, 3], [4, 1], [0, 2]]
+    assert date_rounds([0, 1, 2, 3], 2) == [[0, 2], [1, 3]]
+    assert date_rounds([2, 1, 3], 3) == [[2], [1, 3]]
+    assert date_rounds([0, 1, 2], 1) == [[0], [1], [2]]
+
+
+def test_a_worker_shift_move_over_the_weekly_hours_is_refused() -> None:
+    """Two dates re-planned at once each lengthen one agent's 4-hour shift to 8 hours,
+    which its 12 weekly hours allow one at a time but not together: the first date's
+    plan is taken, the second keeps its shift."""
+    problem = tiny.problem(
+        [tiny.agent("A1", shift_types=("day", "long"), max_hours=12.0)],
+        [tiny.shift_type(), tiny.shift_type("long", length_minutes=8 * 60)], days=3)
+    day_start = 24 * 60
+    start = Solution(tuple(Shift("A1", day, "day", day * day_start + 8 * 60,
+                                 day * day_start + 12 * 60) for day in (0, 2)), ())
+    replanner = Replanner.of(problem, required_agents(problem), "stress-aware", start)
+    paid_before = {0: 8 * 60}
+    for day in (0, 2):
+        long = Shift("A1", day, "long", day * day_start + 8 * 60, day * day_start + 16 * 60)
+        first = long.start // problem.interval_minutes
+        taken = _take_plans(replanner, day, [(0, long, first, [OFF_PHONE] * 32)],
+                            paid_before)
+        assert taken == (day == 0)
+    assert [item.shift.shift_type for item in replanner.dates] == ["long", "day"]
 
 
 def test_a_date_is_kept_only_when_it_covers_better(
