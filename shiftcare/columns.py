@@ -40,7 +40,7 @@ import logging
 import math
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -525,11 +525,16 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     ) if parallel else None
     try:
         while time.monotonic() < deadline:
-            if pool is not None:
-                kept_now, size = _parallel_pass(pool, replanner, solution, origins, days,
-                                                deadline, processes)
-            else:
-                kept_now, size = _sequential_pass(replanner, days, deadline, move_shifts)
+            try:
+                kept_now, size = _parallel_pass(
+                    pool, replanner, solution, origins, days, deadline, processes,
+                ) if pool is not None else _sequential_pass(replanner, days, deadline,
+                                                            move_shifts)
+            except BrokenExecutor:
+                log.warning("a date re-planning process ended abruptly; going on in one")
+                pool.shutdown(cancel_futures=True)  # type: ignore[union-attr]
+                pool = None
+                continue
             kept += kept_now
             largest = max(largest, size)
             if not kept_now:
@@ -579,7 +584,7 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
                    processes: int) -> tuple[int, ModelCount]:
     """One pass over ``days`` in ``date_rounds``: each round's dates are re-planned at
     once in the pool's processes, from the roster as the round starts, with an equal
-    share of the time left; their plans are then taken in turn (``_take_plans``).
+    share of the time left; their plans are then taken in turn (``take_date_plans``).
     Returns the re-plans kept and the largest master LP's size."""
     problem = replanner.problem
     kept = 0
@@ -597,7 +602,7 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
         for day, better, size, plans in results:
             largest = max(largest, size)
             if better:
-                kept += _take_plans(replanner, day, plans, paid)
+                kept += take_date_plans(replanner, day, plans, paid)
     return kept, largest
 
 
@@ -637,22 +642,31 @@ def _paid_minutes(replanner: Replanner) -> dict[int, int]:
             for agent, items in replanner.by_agent.items()}
 
 
-def _take_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
+def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
                 paid_before: dict[int, int]) -> int:
     """Give ``day``'s agent-dates the worker's ``plans``, each whose shift moves keep its
     agent's week within the contract's hours together with the shifts other dates of the
-    round moved (``paid_before``: paid minutes as the round started); returns 1 when any
-    plan was taken."""
+    round moved (``paid_before``: paid minutes as the round started); when a move was
+    refused and the date then covers worse than before, it keeps its plans. Returns 1
+    when any plan was taken."""
     items = {item.agent_index: item for item in replanner.dates if item.shift.day == day}
-    taken = 0
+    before = _plans(list(items.values()))
+    first_interval = min(item.first for item in items.values())
+    last_interval = max(item.first + len(item.labels) for item in items.values())
+    cost = coverage_cost(replanner, first_interval, last_interval)
+    taken = refused = 0
     for agent_index, shift, first, labels in plans:
         item = items[agent_index]
         if shift != item.shift and not _hours_allow(replanner, item, shift,
                                                     paid_before[agent_index]):
+            refused += 1
             continue
         if (shift, first, labels) != (item.shift, item.first, item.labels):
             replanner.relabel(item, labels, shift, first)
             taken = 1
+    if refused and coverage_cost(replanner, first_interval, last_interval) > cost + 1e-9:
+        _restore(replanner, list(items.values()), before)
+        return 0
     return taken
 
 

@@ -8,7 +8,8 @@ stress rule: ``shiftcare.greedy``'s and the shift plan's of
 ``shiftcare.shiftplan`` (``best_start``), re-plans its activities and moves its shifts
 (another start, shift type or date off) by dynamic programming (``shiftcare.activities``,
 ``REPLAN_SHARE`` of the time limit), re-plans each date's activities for all its agents
-together by column generation (``shiftcare.columns``, ``COLUMN_SHARE``), and then,
+together by column generation (``shiftcare.columns``, ``COLUMN_SHARE``; as many dates at
+once, each in its own process, as there are workers), and then,
 until the time limit, re-solves one *block* (some agents on a window of dates) at a
 time with CP-SAT while every other agent-date stays fixed:
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -9,6 +10,7 @@ import numpy.typing as npt
 import pytest
 from ortools.linear_solver import pywraplp
 
+from shiftcare import columns
 from shiftcare.activities import (
     OFF_PHONE,
     Replanner,
@@ -20,12 +22,12 @@ from shiftcare.activities import (
 from shiftcare.columns import (
     MIN_DATE_SECONDS,
     DateMaster,
-    _take_plans,
     coverage_cost,
     date_rounds,
     improve_dates,
     pattern_ceiling,
     replan_date,
+    take_date_plans,
 )
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
@@ -198,6 +200,28 @@ def test_dates_replanned_in_two_processes_keep_every_rule_and_do_better(
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
 
+def _end_abruptly(task: object) -> object:
+    """A date re-plan whose process dies at once."""
+    os._exit(1)
+
+
+def test_a_dead_re_planning_process_leaves_the_dates_to_one(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a worker process dies, the pass goes on in the calling process: dates are
+    still re-planned, every rule holds."""
+    problem, required = generated
+    monkeypatch.setattr(columns, "_replan_in_worker", _end_abruptly)
+    start, _ = improve_activities(problem, required, "stress-aware",
+                                  greedy_roster(problem, required, "stress-aware"),
+                                  time.monotonic() + 5)
+    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
+                                    time.monotonic() + 10, True, processes=2)
+    assert kept > 0
+    assert validate(problem, roster) == ()
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+
+
 def test_dates_re_planned_at_once_are_never_adjacent() -> None:
     """Rounds take the dates in their order, at most one per process, skipping a date
     next to one already in the round; every date comes once."""
@@ -222,7 +246,7 @@ def test_a_worker_shift_move_over_the_weekly_hours_is_refused() -> None:
     for day in (0, 2):
         long = Shift("A1", day, "long", day * day_start + 8 * 60, day * day_start + 16 * 60)
         first = long.start // problem.interval_minutes
-        taken = _take_plans(replanner, day, [(0, long, first, [OFF_PHONE] * 32)],
+        taken = take_date_plans(replanner, day, [(0, long, first, [OFF_PHONE] * 32)],
                             paid_before)
         assert taken == (day == 0)
     assert [item.shift.shift_type for item in replanner.dates] == ["long", "day"]
