@@ -643,7 +643,7 @@ def _paid_minutes(replanner: Replanner) -> dict[int, int]:
 
 
 def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
-                paid_before: dict[int, int]) -> int:
+                    paid_before: dict[int, int]) -> int:
     """Give ``day``'s agent-dates the worker's ``plans``, each whose shift moves keep its
     agent's week within the contract's hours together with the shifts other dates of the
     round moved (``paid_before``: paid minutes as the round started); when a move was

@@ -207,9 +207,9 @@ def _end_abruptly(task: object) -> object:
 
 def test_a_dead_re_planning_process_leaves_the_dates_to_one(
         generated: tuple[Problem, npt.NDArray[np.int64]],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """When a worker process dies, the pass goes on in the calling process: dates are
-    still re-planned, every rule holds."""
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """When a worker process dies, the pass goes on in the calling process, saying so:
+    dates are still re-planned, every rule holds."""
     problem, required = generated
     monkeypatch.setattr(columns, "_replan_in_worker", _end_abruptly)
     start, _ = improve_activities(problem, required, "stress-aware",
@@ -217,6 +217,7 @@ def test_a_dead_re_planning_process_leaves_the_dates_to_one(
                                   time.monotonic() + 5)
     roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
                                     time.monotonic() + 10, True, processes=2)
+    assert "ended abruptly" in caplog.text
     assert kept > 0
     assert validate(problem, roster) == ()
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
@@ -247,7 +248,7 @@ def test_a_worker_shift_move_over_the_weekly_hours_is_refused() -> None:
         long = Shift("A1", day, "long", day * day_start + 8 * 60, day * day_start + 16 * 60)
         first = long.start // problem.interval_minutes
         taken = take_date_plans(replanner, day, [(0, long, first, [OFF_PHONE] * 32)],
-                            paid_before)
+                                paid_before)
         assert taken == (day == 0)
     assert [item.shift.shift_type for item in replanner.dates] == ["long", "day"]
 
