@@ -40,7 +40,13 @@ import logging
 import math
 import multiprocessing
 import time
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    BrokenExecutor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 
 import numpy as np
@@ -503,7 +509,8 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     busiest); dates covered in full are skipped. While a pass over the dates keeps a new
     plan and time is left, another pass starts from the new roster. With ``processes``
     above 1 (and where the platform forks), that many dates, never two adjacent ones, are
-    re-planned at once in their own processes (``_parallel_pass``).
+    re-planned at once in their own processes, each process taking the next date as soon
+    as it is free (``_parallel_pass``).
 
     Returns the roster, the number of date re-plans kept and the largest master LP's
     (variables, constraints).
@@ -563,47 +570,54 @@ def _sequential_pass(replanner: Replanner, days: list[int], deadline: float,
     return kept, largest
 
 
-def date_rounds(days: list[int], processes: int) -> list[list[int]]:
-    """``days`` in rounds of at most ``processes`` dates, never two adjacent ones in a
-    round (their shifts could share rest rules), each round taking the earliest of
-    ``days``' order that fit."""
-    left = list(days)
-    rounds = []
-    while left:
-        chosen: list[int] = []
-        for day in left:
-            if len(chosen) < processes and all(abs(day - other) > 1 for other in chosen):
-                chosen.append(day)
-        rounds.append(chosen)
-        left = [day for day in left if day not in chosen]
-    return rounds
-
-
 def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: Solution,
                    origins: dict[Shift, AgentDate], days: list[int], deadline: float,
                    processes: int) -> tuple[int, ModelCount]:
-    """One pass over ``days`` in ``date_rounds``: each round's dates are re-planned at
-    once in the pool's processes, from the roster as the round starts, with an equal
-    share of the time left; their plans are then taken in turn (``take_date_plans``).
-    Returns the re-plans kept and the largest master LP's size."""
+    """One pass over ``days`` in the pool's processes: whenever a process is free, the
+    first waiting date not next to a date being re-planned (their shifts could share rest
+    rules) starts from the roster as it is then, with an equal share of the process time
+    left (at least ``MIN_DATE_SECONDS``, else it is skipped); each finished date's plans
+    are taken at once (``take_date_plans``). Returns the re-plans kept and the largest
+    master LP's size."""
     problem = replanner.problem
+    waiting = list(days)
+    running: dict[Future[tuple[int, bool, ModelCount, list[_WorkerPlan]]], int] = {}
+    paid: dict[int, dict[int, int]] = {}
     kept = 0
     largest = (0, 0)
-    rounds = date_rounds(days, processes)
-    for position, chosen in enumerate(rounds):
-        left = deadline - time.monotonic()
-        if left < MIN_DATE_SECONDS * (len(rounds) - position):
-            break
-        snapshot = replanned_solution(problem, solution, origins)
-        date_deadline = time.monotonic() + left / (len(rounds) - position)
-        paid = _paid_minutes(replanner)
-        results = pool.map(_replan_in_worker,
-                           [(snapshot, day, date_deadline) for day in chosen])
-        for day, better, size, plans in results:
+    while waiting or running:
+        for day in next_dates(waiting, list(running.values()), processes):
+            dates_left = len(waiting) + len(running)
+            share = (deadline - time.monotonic()) * min(processes, dates_left) / dates_left
+            waiting.remove(day)
+            if share < MIN_DATE_SECONDS:
+                continue
+            paid[day] = _paid_minutes(replanner)
+            snapshot = replanned_solution(problem, solution, origins)
+            date_deadline = min(deadline, time.monotonic() + share)
+            running[pool.submit(_replan_in_worker, (snapshot, day, date_deadline))] = day
+        if not running:
+            continue
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            day, better, size, plans = future.result()
+            del running[future]
             largest = max(largest, size)
             if better:
-                kept += take_date_plans(replanner, day, plans, paid)
+                kept += take_date_plans(replanner, day, plans, paid[day])
     return kept, largest
+
+
+def next_dates(waiting: list[int], running: list[int], processes: int) -> list[int]:
+    """The waiting dates to start now, in order: while a process is free, the first not
+    next to a date running or already chosen."""
+    chosen: list[int] = []
+    for day in waiting:
+        if len(running) + len(chosen) >= processes:
+            break
+        if all(abs(day - other) > 1 for other in running + chosen):
+            chosen.append(day)
+    return chosen
 
 
 _WorkerPlan = tuple[int, Shift, int, list[Label]]

@@ -23,8 +23,8 @@ from shiftcare.columns import (
     MIN_DATE_SECONDS,
     DateMaster,
     coverage_cost,
-    date_rounds,
     improve_dates,
+    next_dates,
     pattern_ceiling,
     replan_date,
     take_date_plans,
@@ -224,12 +224,13 @@ def test_a_dead_re_planning_process_leaves_the_dates_to_one(
 
 
 def test_dates_re_planned_at_once_are_never_adjacent() -> None:
-    """Rounds take the dates in their order, at most one per process, skipping a date
-    next to one already in the round; every date comes once."""
-    assert date_rounds([5, 3, 4, 1, 0, 2], 2) == [[5, 3], [4, 1], [0, 2]]
-    assert date_rounds([0, 1, 2, 3], 2) == [[0, 2], [1, 3]]
-    assert date_rounds([2, 1, 3], 3) == [[2], [1, 3]]
-    assert date_rounds([0, 1, 2], 1) == [[0], [1], [2]]
+    """A free process takes the first waiting date not next to one running or chosen;
+    none starts while every process is busy."""
+    assert next_dates([5, 3, 4, 1, 0, 2], [], 2) == [5, 3]
+    assert next_dates([4, 1, 0, 2], [3], 2) == [1]
+    assert next_dates([0, 1, 2], [], 3) == [0, 2]
+    assert next_dates([2], [1], 2) == []
+    assert next_dates([0, 2], [5], 1) == []
 
 
 def test_a_worker_shift_move_over_the_weekly_hours_is_refused() -> None:
