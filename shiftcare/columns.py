@@ -650,10 +650,13 @@ def _replan_in_worker(task: tuple[Solution, int, float],
 
 def _paid_minutes(replanner: Replanner) -> dict[int, int]:
     """Paid minutes of each agent's shifts in the replanner."""
-    problem = replanner.problem
-    return {agent: sum(problem.shift_type(item.shift.shift_type).paid_minutes
-                       for item in items)
+    return {agent: _paid(replanner.problem, items)
             for agent, items in replanner.by_agent.items()}
+
+
+def _paid(problem: Problem, items: list[AgentDate]) -> int:
+    """Paid minutes of the items' shifts."""
+    return sum(problem.shift_type(item.shift.shift_type).paid_minutes for item in items)
 
 
 def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
@@ -690,8 +693,7 @@ def _hours_allow(replanner: Replanner, item: AgentDate, shift: Shift, paid_befor
     least its minimum or no lower than ``paid_before``."""
     problem = replanner.problem
     agent = problem.agents[item.agent_index]
-    paid = problem.shift_type(shift.shift_type).paid_minutes + sum(
-        problem.shift_type(other.shift.shift_type).paid_minutes
-        for other in replanner.by_agent[item.agent_index] if other is not item)
+    paid = problem.shift_type(shift.shift_type).paid_minutes + _paid(
+        problem, [other for other in replanner.by_agent[item.agent_index] if other is not item])
     return paid <= agent.max_hours * 60 + 1e-6 and (
         paid >= agent.min_hours * 60 - 1e-6 or paid >= paid_before)
