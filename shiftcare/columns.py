@@ -662,10 +662,10 @@ def _paid(problem: Problem, items: list[AgentDate]) -> int:
 def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
                     paid_before: dict[int, int]) -> int:
     """Give ``day``'s agent-dates the worker's ``plans``, each whose shift moves keep its
-    agent's week within the contract's hours together with the shifts other dates of the
-    round moved (``paid_before``: paid minutes as the round started); when a move was
-    refused and the date then covers worse than before, it keeps its plans. Returns 1
-    when any plan was taken."""
+    agent's week within the contract's hours together with the shifts other dates moved
+    while this one was re-planned (``paid_before``: paid minutes as it started); when a
+    move was refused and the date then covers worse than before, it keeps its plans.
+    Returns 1 when any plan was taken."""
     items = {item.agent_index: item for item in replanner.dates if item.shift.day == day}
     before = _plans(list(items.values()))
     first_interval = min(item.first for item in items.values())
