@@ -48,6 +48,7 @@ from concurrent.futures import (
     wait,
 )
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +77,8 @@ ModelCount = tuple[int, int]
 
 DIVE_SHARE = 0.25
 """Share of the fractional agent-dates fixed per dive step, nearest to whole first."""
+STALL_DIVES = 4
+"""A date's dives stop after this many in a row found no better plan."""
 DIVE_LP_SECONDS = 60.0
 """Time limit of one master LP in the dive, which must end with whole patterns (measured:
 about 10 ms on 200 agents' date)."""
@@ -101,6 +104,11 @@ took 10.5 s. At 0.5 a small date stopped half an agent-interval short of its opt
 FLOOR_TOLERANCE = 0.5
 """Column generation also ends when the LP is within this of the least it could cost
 (objective units: half an overstaffed agent-interval at the default weights)."""
+TARGET_TOLERANCE = 0.1
+"""A date's dives stop once one leaves no more agent-intervals short than its master LP
+(at the understaffing weight) less this, rounded up: a master LP of 45.96 stops them at
+46, where rounding down had a 200x7 date dive 34 times in 13.7 s for a 45 no whole plan
+reaches."""
 
 
 @dataclass
@@ -148,6 +156,8 @@ class DateMaster:
             replanner.required[:, span] > 0, np.clip(-self.target[:, span], 0, None), 0).sum())
         """The least the master LP can cost: what the other dates already overstaff in
         the date's span."""
+        self.converged = False
+        """Whether the last ``generate`` ended because pricing could gain no more."""
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
         self.rows = self._coverage_rows()
         self.convexity = [self.solver.Constraint(1.0, 1.0) for _ in items]
@@ -329,19 +339,23 @@ class DateMaster:
         until pricing can gain no more: no column enters, the LP is within ``STOP_GAIN``
         of its best Lagrangian estimate (the LP optimum less the reduced costs found),
         or it is within ``FLOOR_TOLERANCE`` of the least any plan could cost (what the
-        other dates already overstaff). Returns the last LP optimum (objective units)."""
+        other dates already overstaff); ``converged`` says whether one of these ended it.
+        Returns the last LP optimum (objective units)."""
         value = math.inf
         estimate = -math.inf
         tolerance = STOP_GAIN * self.replanner.problem.settings.weight_understaffing
+        self.converged = False
         while time.monotonic() < deadline and self.solve(deadline):
             value = self.solver.Objective().Value()
             if value <= self.floor + FLOOR_TOLERANCE:
+                self.converged = True
                 break
             added, reduced = self.price(True, deadline)
             estimate = max(estimate, value - reduced)
             log.debug("pricing: LP %.1f, estimate %.1f, %d columns added", value, estimate,
                       added)
             if added == 0 or value - estimate < tolerance:
+                self.converged = True
                 break
         return value
 
@@ -413,28 +427,52 @@ def coverage_cost(replanner: Replanner, first: int, last: int) -> float:
                  + settings.weight_overstaffing * over.sum())
 
 
+@dataclass(frozen=True)
+class DateOutcome:
+    """What one date's re-plan did."""
+
+    kept: bool
+    """Whether its best dive lowered the date's coverage and pay cost and was kept."""
+    target: int
+    """Agent-intervals short the master LP leaves (understaffing weight) less
+    ``TARGET_TOLERANCE``, rounded up; -1 when column generation did not converge."""
+    size: ModelCount
+    """The master LP's (variables, constraints) at the end."""
+
+
+class DatesReplanned(NamedTuple):
+    """What ``improve_dates`` returns."""
+
+    solution: Solution
+    kept: int
+    """Date re-plans kept."""
+    largest: ModelCount
+    """The largest master LP's (variables, constraints)."""
+    targets: dict[int, int]
+    """Per date re-planned, its last ``DateOutcome.target``."""
+
+
 def replan_date(replanner: Replanner, day: int, deadline: float,
-                move_shifts: bool = False) -> tuple[bool, ModelCount]:
+                move_shifts: bool = False) -> DateOutcome:
     """Re-plan the activities of every agent-date on ``day`` together (``DateMaster``;
     with ``move_shifts`` each may also take another shift on the date), then each alone
     (``activities.descend``), until ``deadline``: after column generation, dives follow
     one another from the same master (each with the columns the ones before priced)
     while the time left is at least what the last one took and the last left more
-    agent-intervals short than the LP optimum (understaffing weight) rounded down; the
-    best is kept when it lowers the date's coverage and pay cost. Returns whether it was
-    kept and the master LP's (variables, constraints) at the end."""
+    agent-intervals short than the target (``TARGET_TOLERANCE``); the best is kept when
+    it lowers the date's coverage and pay cost."""
     items = [item for item in replanner.dates if item.shift.day == day]
     if not items:
-        return False, (0, 0)
+        return DateOutcome(False, 0, (0, 0))
     master = DateMaster(replanner, items, move_shifts)
     before = coverage_cost(replanner, master.first, master.last)
     started = time.monotonic()
     lp_value = master.generate(started + PRICING_SHARE * (deadline - started))
     start = _plans(items)
     weight = replanner.problem.settings.weight_understaffing
-    lp_short = math.floor(lp_value / weight + 1e-6) if math.isfinite(lp_value) else -1
+    target = math.ceil(lp_value / weight - TARGET_TOLERANCE) if master.converged else -1
     best: tuple[float, list[_Plan], int] | None = None
-    dives = 0
+    dives = best_dive = 0
     while True:
         dive_started = time.monotonic()
         columns = master.dive(deadline)
@@ -444,23 +482,26 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
         cost = _dived_cost(replanner, master, columns, deadline)
         if best is None or cost < best[0] - 1e-9:
             best = (cost, _plans(items), sum(column.shape > 0 for column in columns))
+            best_dive = dives
         short = int(_shortage(replanner, master.first, master.last).sum())
+        log.debug("date %d: dive %d leaves %d agent-intervals short", day, dives, short)
         _restore(replanner, items, start)
         now = time.monotonic()
-        if deadline - now < now - dive_started or short <= lp_short:
+        if deadline - now < now - dive_started or short <= target \
+                or dives - best_dive >= STALL_DIVES:
             break
         master.undive()
     size = (master.solver.NumVariables(), master.solver.NumConstraints())
     if best is None:
-        return False, size
+        return DateOutcome(False, target, size)
     log.info("date %d: %d agent-dates, %d shifts moved, coverage %.1f -> %.1f agent-intervals"
              " (LP %.1f, best of %d dives) in %.1f s", day, len(items), best[2],
              before / weight, best[0] / weight, lp_value / weight, dives,
              time.monotonic() - started)
-    if best[0] < before - 1e-9:
+    kept = best[0] < before - 1e-9
+    if kept:
         _restore(replanner, items, best[1])
-        return True, size
-    return False, size
+    return DateOutcome(kept, target, size)
 
 
 _Plan = tuple[Shift, int, list[Label]]
@@ -476,6 +517,12 @@ def _restore(replanner: Replanner, items: list[AgentDate], plans: list[_Plan]) -
     """Give the items ``plans`` (their phone time moved in the counts)."""
     for item, (shift, first, labels) in zip(items, plans, strict=True):
         replanner.relabel(item, labels, shift, first)
+
+
+def _date_short(replanner: Replanner, day: int) -> int:
+    """Agents short summed over the intervals of ``day`` in the replanner's counts."""
+    per_day = MINUTES_PER_DAY // replanner.problem.interval_minutes
+    return int(_shortage(replanner, day * per_day, (day + 1) * per_day).sum())
 
 
 def _shortage(replanner: Replanner, first: int, last: int) -> npt.NDArray[np.int64]:
@@ -501,19 +548,17 @@ def _dived_cost(replanner: Replanner, master: DateMaster, columns: list[_Column]
 
 def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                   solution: Solution, deadline: float, move_shifts: bool = False,
-                  processes: int = 1) -> tuple[Solution, int, ModelCount]:
+                  processes: int = 1) -> DatesReplanned:
     """``solution`` with each date's activities (with ``move_shifts`` also its shifts)
     re-planned together (``replan_date``) until ``deadline`` (``time.monotonic()``), each
     date an equal share of the time left (at least ``MIN_DATE_SECONDS``), the dates with
     fewest agents short first (they often end early and leave their time to the
     busiest); dates covered in full are skipped. While a pass over the dates keeps a new
-    plan and time is left, another pass starts from the new roster. With ``processes``
-    above 1 (and where the platform forks), that many dates, never two adjacent ones, are
-    re-planned at once in their own processes, each process taking the next date as soon
-    as it is free (``_parallel_pass``).
-
-    Returns the roster, the number of date re-plans kept and the largest master LP's
-    (variables, constraints).
+    plan and time is left, another pass starts from the new roster over the dates still
+    short of more than their target (``DateOutcome.target``). With ``processes`` above 1
+    (and where the platform forks), that many dates, adjacent ones only when no other is
+    waiting, are re-planned at once in their own processes, each process taking the next
+    date as soon as it is free (``_parallel_pass``).
     """
     replanner = Replanner.of(problem, required, mode, solution)
     origins = {item.shift: item for item in replanner.dates}
@@ -526,17 +571,22 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
         and "fork" in multiprocessing.get_all_start_methods()
     kept = 0
     largest = (0, 0)
+    targets: dict[int, int] = {}
     pool = ProcessPoolExecutor(
         max_workers=processes, mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker, initargs=(problem, required, mode, move_shifts),
     ) if parallel else None
     try:
         while time.monotonic() < deadline:
+            days = [day for day in days if day not in targets or targets[day] < 0
+                    or _date_short(replanner, day) > targets[day]]
+            if not days:
+                break
             try:
                 kept_now, size = _parallel_pass(
-                    pool, replanner, solution, origins, days, deadline, processes,
+                    pool, replanner, solution, origins, days, deadline, processes, targets,
                 ) if pool is not None else _sequential_pass(replanner, days, deadline,
-                                                            move_shifts)
+                                                            move_shifts, targets)
             except BrokenExecutor:
                 log.warning("a date re-planning process ended abruptly; going on in one")
                 pool.shutdown(cancel_futures=True)  # type: ignore[union-attr]
@@ -549,39 +599,41 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return replanned_solution(problem, solution, origins), kept, largest
+    return DatesReplanned(replanned_solution(problem, solution, origins), kept, largest,
+                          targets)
 
 
 def _sequential_pass(replanner: Replanner, days: list[int], deadline: float,
-                     move_shifts: bool) -> tuple[int, ModelCount]:
+                     move_shifts: bool, targets: dict[int, int]) -> tuple[int, ModelCount]:
     """One pass of ``replan_date`` over ``days`` in order, each an equal share of the
-    time left; returns the re-plans kept and the largest master LP's size."""
+    time left; records each date's target in ``targets`` and returns the re-plans kept
+    and the largest master LP's size."""
     kept = 0
     largest = (0, 0)
     for position, day in enumerate(days):
         left = deadline - time.monotonic()
         if left < MIN_DATE_SECONDS * (len(days) - position):
             break
-        better, size = replan_date(replanner, day,
-                                   time.monotonic() + left / (len(days) - position),
-                                   move_shifts)
-        kept += better
-        largest = max(largest, size)
+        outcome = replan_date(replanner, day, time.monotonic() + left / (len(days) - position),
+                              move_shifts)
+        kept += outcome.kept
+        largest = max(largest, outcome.size)
+        _record_target(targets, day, outcome.target)
     return kept, largest
 
 
 def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: Solution,
                    origins: dict[Shift, AgentDate], days: list[int], deadline: float,
-                   processes: int) -> tuple[int, ModelCount]:
+                   processes: int, targets: dict[int, int]) -> tuple[int, ModelCount]:
     """One pass over ``days`` in the pool's processes: whenever a process is free, the
-    first waiting date not next to a date being re-planned (their shifts could share rest
-    rules) starts from the roster as it is then, with an equal share of the process time
-    left (at least ``MIN_DATE_SECONDS``, else it is skipped); each finished date's plans
-    are taken at once (``take_date_plans``). Returns the re-plans kept and the largest
-    master LP's size."""
+    next waiting date (``next_dates``) starts from the roster as it is then, with an
+    equal share of the process time left (at least ``MIN_DATE_SECONDS``, else it is
+    skipped); each finished date's plans are taken at once (``take_date_plans``).
+    Records each date's target in ``targets`` and returns the re-plans kept and the
+    largest master LP's size."""
     problem = replanner.problem
     waiting = list(days)
-    running: dict[Future[tuple[int, bool, ModelCount, list[_WorkerPlan]]], int] = {}
+    running: dict[Future[tuple[int, DateOutcome, list[_WorkerPlan]]], int] = {}
     paid: dict[int, dict[int, int]] = {}
     kept = 0
     largest = (0, 0)
@@ -600,23 +652,33 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
             continue
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
-            day, better, size, plans = future.result()
+            day, outcome, plans = future.result()
             del running[future]
-            largest = max(largest, size)
-            if better:
+            largest = max(largest, outcome.size)
+            _record_target(targets, day, outcome.target)
+            if outcome.kept:
                 kept += take_date_plans(replanner, day, plans, paid[day])
     return kept, largest
 
 
+def _record_target(targets: dict[int, int], day: int, target: int) -> None:
+    """Keep ``day``'s new target, or its last known one when the new one is unknown."""
+    if target >= 0 or day not in targets:
+        targets[day] = target
+
+
 def next_dates(waiting: list[int], running: list[int], processes: int) -> list[int]:
     """The waiting dates to start now, in order: while a process is free, the first not
-    next to a date running or already chosen."""
+    next to a date running or already chosen, else (rather than leave the process idle)
+    the first waiting; ``take_date_plans`` refuses the shift moves two adjacent dates
+    would make against each other's rest."""
     chosen: list[int] = []
-    for day in waiting:
-        if len(running) + len(chosen) >= processes:
-            break
-        if all(abs(day - other) > 1 for other in running + chosen):
-            chosen.append(day)
+    pending = list(waiting)
+    while pending and len(running) + len(chosen) < processes:
+        day = next((day for day in pending
+                    if all(abs(day - other) > 1 for other in running + chosen)), pending[0])
+        chosen.append(day)
+        pending.remove(day)
     return chosen
 
 
@@ -634,18 +696,18 @@ def _start_worker(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 
 
 def _replan_in_worker(task: tuple[Solution, int, float],
-                      ) -> tuple[int, bool, ModelCount, list[_WorkerPlan]]:
-    """``replan_date`` of one date of ``snapshot`` in a worker process: (date, kept,
-    master LP size, the date's plans)."""
+                      ) -> tuple[int, DateOutcome, list[_WorkerPlan]]:
+    """``replan_date`` of one date of ``snapshot`` in a worker process: (date, outcome,
+    the date's plans)."""
     snapshot, day, deadline = task
     problem = _worker["problem"]
     assert isinstance(problem, Problem)
     replanner = Replanner.of(problem, _worker["required"],  # type: ignore[arg-type]
                              _worker["mode"], snapshot)  # type: ignore[arg-type]
-    better, size = replan_date(replanner, day, deadline, bool(_worker["move_shifts"]))
+    outcome = replan_date(replanner, day, deadline, bool(_worker["move_shifts"]))
     plans = [(item.agent_index, item.shift, item.first, item.labels)
              for item in replanner.dates if item.shift.day == day]
-    return day, better, size, plans
+    return day, outcome, plans
 
 
 def _paid_minutes(replanner: Replanner) -> dict[int, int]:
@@ -674,8 +736,9 @@ def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
     taken = refused = 0
     for agent_index, shift, first, labels in plans:
         item = items[agent_index]
-        if shift != item.shift and not _hours_allow(replanner, item, shift,
-                                                    paid_before[agent_index]):
+        if shift != item.shift and not (
+                _hours_allow(replanner, item, shift, paid_before[agent_index])
+                and _rest_allows(replanner, item, shift)):
             refused += 1
             continue
         if (shift, first, labels) != (item.shift, item.first, item.labels):
@@ -697,3 +760,12 @@ def _hours_allow(replanner: Replanner, item: AgentDate, shift: Shift, paid_befor
         problem, [other for other in replanner.by_agent[item.agent_index] if other is not item])
     return paid <= agent.max_hours * 60 + 1e-6 and (
         paid >= agent.min_hours * 60 - 1e-6 or paid >= paid_before)
+
+
+def _rest_allows(replanner: Replanner, item: AgentDate, shift: Shift) -> bool:
+    """Whether ``shift`` keeps the agent's min rest against its other shifts as the
+    replanner has them now (a date re-planned at the same time may have moved them)."""
+    problem = replanner.problem
+    rest = round(problem.agents[item.agent_index].min_rest_hours * 60)
+    return all(other.shift.end + rest <= shift.start or shift.end + rest <= other.shift.start
+               for other in replanner.by_agent[item.agent_index] if other is not item)

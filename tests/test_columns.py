@@ -56,8 +56,8 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
     problem = _complaint_date()
     required = required_agents(problem)
     start = idle_roster(problem)
-    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
-                                    time.monotonic() + 20)
+    roster, kept, _, targets = improve_dates(problem, required, "stress-aware", start,
+                                             time.monotonic() + 20)
     assert kept == 1
     assert validate(problem, roster) == ()
     assert roster.shifts == start.shifts
@@ -65,6 +65,7 @@ def test_a_date_replanned_together_reaches_cp_sat_optimum() -> None:
     assert optimum.info.status == "OPTIMAL"
     assert understaffed(problem, roster, required) == understaffed(problem, optimum, required)
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+    assert targets == {0: understaffed(problem, optimum, required) // problem.interval_minutes}
 
 
 def test_no_date_is_replanned_without_the_time_for_it() -> None:
@@ -74,8 +75,8 @@ def test_no_date_is_replanned_without_the_time_for_it() -> None:
     problem = _complaint_date()
     required = required_agents(problem)
     start = idle_roster(problem)
-    roster, kept, size = improve_dates(problem, required, "stress-aware", start,
-                                       time.monotonic() + MIN_DATE_SECONDS / 2)
+    roster, kept, size, _ = improve_dates(problem, required, "stress-aware", start,
+                                          time.monotonic() + MIN_DATE_SECONDS / 2)
     assert (kept, size) == (0, (0, 0))
     assert roster.shifts == start.shifts
     assert understaffed(problem, roster, required) == understaffed(problem, start, required)
@@ -170,8 +171,8 @@ def test_dates_replanned_from_a_replanned_roster_keep_every_rule_and_do_better(
     start, _ = improve_activities(problem, required, mode,
                                   greedy_roster(problem, required, mode),
                                   time.monotonic() + 5)
-    roster, kept, size = improve_dates(problem, required, mode, start,
-                                       time.monotonic() + 10)
+    roster, kept, size, _ = improve_dates(problem, required, mode, start,
+                                          time.monotonic() + 10)
     assert kept > 0
     assert size[0] > len(problem.agents) and size[1] > len(problem.agents)
     assert [v for v in validate(problem, roster) if mode == "stress-aware" or not v.stress] == []
@@ -189,8 +190,8 @@ def test_dates_replanned_in_two_processes_keep_every_rule_and_do_better(
     start, _ = improve_activities(problem, required, mode,
                                   greedy_roster(problem, required, mode),
                                   time.monotonic() + 5)
-    roster, kept, size = improve_dates(problem, required, mode, start,
-                                       time.monotonic() + 10, True, processes=2)
+    roster, kept, size, _ = improve_dates(problem, required, mode, start,
+                                          time.monotonic() + 10, True, processes=2)
     assert kept > 0
     assert size[0] > len(problem.agents)
     assert [v for v in validate(problem, roster) if mode == "stress-aware" or not v.stress] == []
@@ -215,22 +216,45 @@ def test_a_dead_re_planning_process_leaves_the_dates_to_one(
     start, _ = improve_activities(problem, required, "stress-aware",
                                   greedy_roster(problem, required, "stress-aware"),
                                   time.monotonic() + 5)
-    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
-                                    time.monotonic() + 10, True, processes=2)
+    roster, kept, _, _ = improve_dates(problem, required, "stress-aware", start,
+                                       time.monotonic() + 10, True, processes=2)
     assert "ended abruptly" in caplog.text
     assert kept > 0
     assert validate(problem, roster) == ()
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
 
-def test_dates_re_planned_at_once_are_never_adjacent() -> None:
-    """A free process takes the first waiting date not next to one running or chosen;
-    none starts while every process is busy."""
+def test_dates_re_planned_at_once_are_adjacent_only_when_nothing_else_waits() -> None:
+    """A free process takes the first waiting date not next to one running or chosen,
+    else the first waiting date (no process idles while a date waits); none starts while
+    every process is busy."""
     assert next_dates([5, 3, 4, 1, 0, 2], [], 2) == [5, 3]
     assert next_dates([4, 1, 0, 2], [3], 2) == [1]
-    assert next_dates([0, 1, 2], [], 3) == [0, 2]
-    assert next_dates([2], [1], 2) == []
+    assert next_dates([0, 1, 2], [], 3) == [0, 2, 1]
+    assert next_dates([2], [1], 2) == [2]
     assert next_dates([0, 2], [5], 1) == []
+
+
+def test_a_worker_shift_move_against_a_neighbours_rest_is_refused() -> None:
+    """Two adjacent dates re-planned at once: one moves its shift late, the other early,
+    each keeping 11 hours' rest against the other's old shift but not against its new
+    one: the first date's plan is taken, the second keeps its shift."""
+    problem = tiny.problem([tiny.agent("A1")],
+                           [tiny.shift_type(earliest_start=0, latest_start=23 * 60,
+                                            start_step_minutes=60)], days=2)
+    day = 24 * 60
+    start = Solution((Shift("A1", 0, "day", 12 * 60, 16 * 60),
+                      Shift("A1", 1, "day", day + 12 * 60, day + 16 * 60)), ())
+    replanner = Replanner.of(problem, required_agents(problem), "stress-aware", start)
+    paid_before = {0: 8 * 60}
+    moves = {0: Shift("A1", 0, "day", 18 * 60, 22 * 60),
+             1: Shift("A1", 1, "day", day + 6 * 60, day + 10 * 60)}
+    for date, shift in moves.items():
+        first = shift.start // problem.interval_minutes
+        taken = take_date_plans(replanner, date, [(0, shift, first, [OFF_PHONE] * 16)],
+                                paid_before)
+        assert taken == (date == 0)
+    assert [item.shift for item in replanner.dates] == [moves[0], start.shifts[1]]
 
 
 def test_a_worker_shift_move_over_the_weekly_hours_is_refused() -> None:
@@ -263,7 +287,7 @@ def test_a_date_is_kept_only_when_it_covers_better(
     replanner = Replanner.of(problem, required, "stress-aware", start)
     counts = replanner.counts.copy()
     labels = [list(item.labels) for item in replanner.dates]
-    assert not replan_date(replanner, 0, time.monotonic() - 1)[0]
+    assert not replan_date(replanner, 0, time.monotonic() - 1).kept
     assert np.array_equal(replanner.counts, counts)
     assert [item.labels for item in replanner.dates] == labels
 
@@ -277,8 +301,8 @@ def test_a_shift_moves_within_its_date_when_asked(move_shifts: bool) -> None:
                            need={("main", tiny.at(10), tiny.at(14)): 2})
     required = required_agents(problem)
     start = idle_roster(problem)
-    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
-                                    time.monotonic() + 10, move_shifts)
+    roster, kept, _, _ = improve_dates(problem, required, "stress-aware", start,
+                                       time.monotonic() + 10, move_shifts)
     assert kept == 1
     assert validate(problem, roster) == ()
     if not move_shifts:
@@ -301,8 +325,8 @@ def test_a_shift_ending_past_the_horizon_is_replanned() -> None:
     start = Solution((Shift("A1", 0, "day", 22 * 60, 26 * 60),),
                      (ActivityBlock("A1", 0, 22 * 60, 26 * 60, "recovery"),))
     assert validate(problem, start) == ()
-    roster, kept, _ = improve_dates(problem, required, "stress-aware", start,
-                                    time.monotonic() + 10)
+    roster, kept, _, _ = improve_dates(problem, required, "stress-aware", start,
+                                       time.monotonic() + 10)
     assert kept == 1
     assert validate(problem, roster) == ()
     assert understaffed(problem, roster, required) == 0

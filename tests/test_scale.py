@@ -545,3 +545,88 @@ def test_the_shift_plan_does_not_depend_on_the_string_hash(tmp_path: Path) -> No
                               capture_output=True, text=True, check=True)
         digests.add(done.stdout.strip())
     assert len(digests) == 1
+
+
+# --------------------------------------------------------------------------- date windows
+
+
+def test_window_blocks_go_only_where_a_date_is_short_of_more_than_its_target(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """Dates at or below their target get no window; every short interval of the others
+    lies in a window of the date's working agents; the date most above its target
+    comes first."""
+    problem, required = generated
+    start = greedy_roster(problem, required, "stress-aware")
+    rosters = decompose._split_roster(problem, start)
+    total = sum((r.phone for r in rosters.values()), np.zeros_like(required))
+    short = np.clip(required - total, 0, None).sum(axis=0)
+    per_day = short.size // problem.days
+    by_day = [int(short[d * per_day:(d + 1) * per_day].sum()) for d in range(problem.days)]
+    targets = {0: by_day[0], 1: by_day[1] - 1}
+    blocks = decompose.window_blocks(problem, rosters, short, targets, 0)
+    days = [block.days[0] for block in blocks]
+    above = [d for d in range(problem.days) if by_day[d] > targets.get(d, 0)]
+    assert 0 not in days and set(days) == set(above)
+    excess = {d: by_day[d] - targets.get(d, 0) for d in above}
+    assert excess[days[0]] == max(excess.values())
+    for day in above:
+        windows = [b.window for b in blocks if b.days == (day,)]
+        assert all(w is not None and w[1] - w[0] <= decompose.WINDOW_INTERVALS
+                   for w in windows)
+        for t in range(day * per_day, (day + 1) * per_day):
+            if short[t]:
+                assert any(w is not None and w[0] <= t < w[1] for w in windows)
+    working = {problem.agent_index(s.agent_id) for s in start.shifts if s.day == days[0]}
+    assert set(blocks[0].agents) == working and blocks[0].fixed_shifts
+
+
+def test_a_window_changes_nothing_outside_it(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """CP-SAT on the first window of a date that gains keeps the shifts, every phone
+    interval outside the window and every break not wholly inside it, breaks no rule and
+    covers better."""
+    problem, required = generated
+    start = greedy_roster(problem, required, "stress-aware")
+    rosters = decompose._split_roster(problem, start)
+    total = sum((r.phone for r in rosters.values()), np.zeros_like(required))
+    short = np.clip(required - total, 0, None).sum(axis=0)
+    for block in decompose.window_blocks(problem, rosters, short, {}, 0):
+        current = decompose._block_roster(problem, block, rosters)
+        own = decompose.phone_counts(problem, current.activities)
+        result = decompose._solve_block(problem, block, rosters, current,
+                                        decompose.residual_requirement(required, total - own),
+                                        "stress-aware", 3.0, time.monotonic() + 3.0, 2, 0)
+        if result.solution is not None:
+            break
+    assert result.solution is not None and block.window is not None
+    assert sorted(result.solution.shifts, key=str) == sorted(current.shifts, key=str)
+    first, last = (t * problem.interval_minutes for t in block.window)
+
+    def outside(solution: Solution) -> set[tuple[str, str, str, int]]:
+        """(agent, activity, detail, minute) of every minute outside the window, and of
+        every minute of a break not wholly inside it."""
+        return {(b.agent_id, b.activity, b.detail, minute) for b in solution.activities
+                for minute in range(b.start, b.end, problem.interval_minutes)
+                if not first <= minute < last
+                or (b.activity == "break" and not first <= b.start <= b.end <= last)}
+
+    assert outside(result.solution) == outside(current)
+    decompose._apply(problem, block, rosters, result.solution)
+    roster = decompose._join_roster(problem, rosters, start.info)
+    assert validate(problem, roster) == ()
+    assert (evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+            < evaluate(problem, start, required).kpis["understaffed_agent_minutes"])
+
+
+def test_improve_windows_keeps_every_rule_and_lowers_understaffing(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    start = greedy_roster(problem, required, "stress-aware")
+    options = decompose.LargeOptions(10.0, workers=2, seed=0)
+    roster, gained = decompose.improve_windows(problem, required, "stress-aware", start, {},
+                                               options, time.monotonic() + 8.0)
+    assert gained > 0
+    assert validate(problem, roster) == ()
+    assert sorted(roster.shifts, key=str) == sorted(start.shifts, key=str)
+    assert (evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+            < evaluate(problem, start, required).kpis["understaffed_agent_minutes"])
