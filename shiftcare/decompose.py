@@ -529,22 +529,27 @@ def window_blocks(problem: Problem, rosters: dict[str, _AgentRoster],
     working the date: on each date short of more agent-intervals (``short``: per
     interval of the horizon) than its target (0 when it has none), one window centred
     ``offset`` intervals after each interval short that the window before does not
-    reach. Dates most above their targets come first."""
+    reach. Dates take turns, the one most above its target first, and each date's
+    windows go from the least short to the most (a lone agent short where the rest is
+    covered is what moving several agents' runs and breaks can mend; a peak short all
+    along is not)."""
     per_day = MINUTES_PER_DAY // problem.interval_minutes
     excess = {day: int(short[day * per_day:(day + 1) * per_day].sum()) - targets.get(day, 0)
               for day in range(problem.days)}
-    blocks: list[Block] = []
+    turns: list[list[Block]] = []
     for day in sorted((day for day in excess if excess[day] > 0), key=lambda d: -excess[d]):
         working = tuple(i for i, agent in enumerate(problem.agents)
                         if any(s.day == day for s in rosters[agent.id].shifts))
-        covered = -1
+        windows: list[tuple[int, int]] = []
         for t in range(day * per_day, (day + 1) * per_day):
-            if short[t] == 0 or t < covered:
+            if short[t] == 0 or (windows and t < windows[-1][1]):
                 continue
             first = max(0, t + offset - WINDOW_INTERVALS // 2)
-            covered = min(problem.num_intervals, first + WINDOW_INTERVALS)
-            blocks.append(Block(working, (day,), fixed_shifts=True, window=(first, covered)))
-    return blocks
+            windows.append((first, min(problem.num_intervals, first + WINDOW_INTERVALS)))
+        windows.sort(key=lambda w: int(short[w[0]:w[1]].sum()))
+        turns.append([Block(working, (day,), fixed_shifts=True, window=w) for w in windows])
+    return [turn[i] for i in range(max(map(len, turns), default=0))
+            for turn in turns if i < len(turn)]
 
 
 def improve_windows(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
