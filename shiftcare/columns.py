@@ -458,9 +458,10 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     with ``move_shifts`` each may also take another shift on the date), then each alone
     (``activities.descend``), until ``deadline``: after column generation, dives follow
     one another from the same master (each with the columns the ones before priced)
-    while the time left is at least what the last one took and the last left more
-    agent-intervals short than the target (``TARGET_TOLERANCE``); the best is kept when
-    it lowers the date's coverage and pay cost."""
+    while the time left is at least what the last one took, the last left more
+    agent-intervals short than the target (``TARGET_TOLERANCE``) and one of the last
+    ``STALL_DIVES`` found a better plan; the best is kept when it lowers the date's
+    coverage and pay cost."""
     items = [item for item in replanner.dates if item.shift.day == day]
     if not items:
         return DateOutcome(False, 0, (0, 0))

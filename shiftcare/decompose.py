@@ -489,16 +489,12 @@ def fix_and_optimise(problem: Problem, required: npt.NDArray[np.int64], mode: Mo
                 break
             seconds = options.subsolve_seconds or max(
                 MIN_SUBSOLVE_SECONDS, left / max(1, len(blocks) - position))
-            current = _block_roster(problem, block, rosters)
-            own = phone_counts(problem, current.activities)
-            residual = residual_requirement(required, total - own)
-            result = _solve_block(problem, block, rosters, current, residual, mode,
-                                  seconds, deadline, options.workers, options.seed + rounds)
-            largest = max(largest, result.size)
-            if result.solution is None:
+            better, size = _improve_block(problem, block, rosters, total, required, mode,
+                                          seconds, deadline, options.workers,
+                                          options.seed + rounds)
+            largest = max(largest, size)
+            if not better:
                 continue
-            _apply(problem, block, rosters, result.solution)
-            total += phone_counts(problem, result.solution.activities) - own
             improved += 1
             if progress is not None:
                 progress(_fast_objective(problem, rosters, required))
@@ -506,6 +502,26 @@ def fix_and_optimise(problem: Problem, required: npt.NDArray[np.int64], mode: Mo
         log.info("fix-and-optimise round %d: %d of %d blocks improved", rounds, improved,
                  len(blocks))
     return _join_roster(problem, rosters, SolveInfo()), largest
+
+
+def _improve_block(problem: Problem, block: Block, rosters: dict[str, _AgentRoster],
+                   total: npt.NDArray[np.int64], required: npt.NDArray[np.int64], mode: Mode,
+                   seconds: float, deadline: float, workers: int, seed: int,
+                   ) -> tuple[bool, ModelSize]:
+    """CP-SAT on ``block`` (``_solve_block``) against what every other agent-date puts on
+    the phone (``total``, per queue and interval, less the block's own); a better roster
+    replaces the block's in ``rosters`` and ``total``. Returns whether it did and the
+    sub-model's size."""
+    current = _block_roster(problem, block, rosters)
+    own = phone_counts(problem, current.activities)
+    result = _solve_block(problem, block, rosters, current,
+                          residual_requirement(required, total - own), mode, seconds,
+                          deadline, workers, seed)
+    if result.solution is None:
+        return False, result.size
+    _apply(problem, block, rosters, result.solution)
+    total += phone_counts(problem, result.solution.activities) - own
+    return True, result.size
 
 
 def _apply(problem: Problem, block: Block, rosters: dict[str, _AgentRoster],
@@ -554,18 +570,19 @@ def window_blocks(problem: Problem, rosters: dict[str, _AgentRoster],
 
 def improve_windows(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                     start: Solution, targets: dict[int, int], options: LargeOptions,
-                    deadline: float) -> tuple[Solution, int]:
+                    deadline: float) -> tuple[Solution, int, ModelSize]:
     """Re-place the breaks, recovery and queues of windows of a date (``window_blocks``)
     with CP-SAT, every agent of the date at once, until ``deadline`` (``time.monotonic()``):
     column generation rounds each date's LP to whole plans, and a few agents short remain
     where several agents' runs and breaks must move together (measured on 200 x 7 after
     column generation: 8,325 -> 8,280 understaffed agent-minutes). Rounds follow one
     another, each window's centre moved by a quarter window, while one gains. Returns the
-    roster and the windows that gained."""
+    roster, the windows that gained and the size of the largest window's model."""
     rosters = _split_roster(problem, start)
     total = sum((r.phone for r in rosters.values()), np.zeros_like(required, dtype=np.int64))
     offsets = (0, WINDOW_INTERVALS // 4, -WINDOW_INTERVALS // 4)
     gained = 0
+    largest = ModelSize()
     for round_number in range(len(offsets)):
         short = np.clip(required - total, 0, None).sum(axis=0)
         blocks = window_blocks(problem, rosters, short, targets, offsets[round_number])
@@ -573,28 +590,24 @@ def improve_windows(problem: Problem, required: npt.NDArray[np.int64], mode: Mod
         for block in blocks:
             if deadline - time.monotonic() < MIN_SUBSOLVE_SECONDS / 2:
                 break
-            current = _block_roster(problem, block, rosters)
-            own = phone_counts(problem, current.activities)
-            result = _solve_block(problem, block, rosters, current,
-                                  residual_requirement(required, total - own), mode,
-                                  WINDOW_SECONDS, deadline, options.workers, options.seed)
-            if result.solution is None:
-                continue
-            _apply(problem, block, rosters, result.solution)
-            total += phone_counts(problem, result.solution.activities) - own
-            gained_now += 1
+            better, size = _improve_block(problem, block, rosters, total, required, mode,
+                                          WINDOW_SECONDS, deadline, options.workers,
+                                          options.seed)
+            largest = max(largest, size)
+            gained_now += better
         gained += gained_now
         if not gained_now or deadline - time.monotonic() < MIN_SUBSOLVE_SECONDS / 2:
             break
-    return _join_roster(problem, rosters, SolveInfo()), gained
+    return _join_roster(problem, rosters, SolveInfo()), gained, largest
 
 
 def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 bound_seconds: float, options: LargeOptions | None = None,
                 progress: ProgressFn | None = None) -> Solution:
-    """The best start (``best_start``: greedy or shift-plan roster) improved by
-    ``fix_and_optimise`` within the time limit, its objective and the compact LP lower
-    bound over the whole horizon (FEASIBLE). The shift plan's LP is that bound's LP, so
+    """The best start (``best_start``: greedy or shift-plan roster) improved within the
+    time limit (activity re-planning, ``columns.improve_dates``, ``improve_windows``,
+    ``fix_and_optimise``, activity re-planning again), its objective and the compact LP
+    lower bound over the whole horizon (FEASIBLE). The shift plan's LP is that bound's LP, so
     with a plan it is solved once.
 
     Without ``options`` only the greedy roster is returned (no CP-SAT). The roster is
@@ -627,7 +640,7 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
             move_shifts=True)
         log.info("activity re-planning of the start roster: %d moves kept", improved)
         report(_fast_objective(problem, _split_roster(problem, start), required))
-        column_size = ModelSize()
+        stage_size = ModelSize()
         targets: dict[int, int] = {}
         if options.column_share > 0:
             start, kept, master_size, targets = improve_dates(
@@ -636,18 +649,19 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                     * options.time_limit_seconds), options.column_shift_moves,
                 options.workers if options.workers > 0 else os.cpu_count() or 1)
             log.info("column generation: %d date re-plans kept", kept)
-            column_size = ModelSize(*master_size)
+            stage_size = ModelSize(*master_size)
             report(_fast_objective(problem, _split_roster(problem, start), required))
         if options.window_share > 0:
-            start, gained = improve_windows(
+            start, gained, window_size = improve_windows(
                 problem, required, mode, start, targets, options,
                 min(deadline, time.monotonic() + options.window_share
                     * options.time_limit_seconds))
             log.info("date windows: %d gained", gained)
+            stage_size = max(stage_size, window_size)
             report(_fast_objective(problem, _split_roster(problem, start), required))
         roster, largest = fix_and_optimise(problem, required, mode, start, options,
                                            deadline, report)
-        largest = max(largest, column_size)
+        largest = max(largest, stage_size)
         roster, improved = improve_activities(problem, required, mode, roster,
                                               max(time.monotonic(), deadline) + polish,
                                               options.seed, move_shifts=True)
