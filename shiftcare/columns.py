@@ -67,7 +67,7 @@ from shiftcare.activities import (
     replanned_solution,
     shift_moves,
 )
-from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem
+from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem, too_close
 from shiftcare.solution import Shift, Solution
 
 log = logging.getLogger("shiftcare")
@@ -768,5 +768,5 @@ def _rest_allows(replanner: Replanner, item: AgentDate, shift: Shift) -> bool:
     replanner has them now (a date re-planned at the same time may have moved them)."""
     problem = replanner.problem
     rest = round(problem.agents[item.agent_index].min_rest_hours * 60)
-    return all(other.shift.end + rest <= shift.start or shift.end + rest <= other.shift.start
-               for other in replanner.by_agent[item.agent_index] if other is not item)
+    return not any(too_close(other.shift, shift, rest)
+                   for other in replanner.by_agent[item.agent_index] if other is not item)

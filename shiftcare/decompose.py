@@ -57,7 +57,14 @@ from shiftcare.model import BuiltModel, build_model
 from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.hints import add_solution_hint
 from shiftcare.model.objective import objective_value
-from shiftcare.problem import MINUTES_PER_DAY, Availability, Mode, Problem, RosterEntry
+from shiftcare.problem import (
+    MINUTES_PER_DAY,
+    Availability,
+    Mode,
+    Problem,
+    RosterEntry,
+    too_close,
+)
 from shiftcare.shiftplan import ShiftPlan, plan_shift_counts, roster_from_plan
 from shiftcare.solution import ActivityBlock, Shift, Solution, SolveInfo
 
@@ -324,8 +331,7 @@ def _add_edge_rules(built: BuiltModel, block: Block, rosters: dict[str, _AgentRo
         rest = round(agent.min_rest_hours * 60)
         for agent_day in agent_days:
             for candidate, var in zip(agent_day.candidates, agent_day.shift_vars, strict=True):
-                if any(f.end + rest > candidate.start and candidate.end + rest > f.start
-                       for f in fixed):
+                if any(too_close(f, candidate, rest) for f in fixed):
                     model.add(var == 0)
         if not fixed and problem.history_of(agent.id) is None:
             continue

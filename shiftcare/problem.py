@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,23 @@ MINUTES_PER_DAY = 1440
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 Mode = Literal["stress-aware", "baseline"]
 AvailabilityStatus = Literal["off", "prefer_off", "window"]
+
+
+class TimeSpan(Protocol):
+    """Anything with a [start, end) in minutes from the horizon start (a shift, a
+    candidate shift)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def too_close(first: TimeSpan, second: TimeSpan, rest_minutes: int) -> bool:
+    """Whether two shifts overlap or leave less than ``rest_minutes`` between them, in
+    either order."""
+    return first.end + rest_minutes > second.start and second.end + rest_minutes > first.start
 
 
 @dataclass(frozen=True)

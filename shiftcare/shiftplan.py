@@ -48,7 +48,7 @@ from shiftcare.bound import (
 )
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.model.options import open_dates as agent_open_dates
-from shiftcare.problem import Mode, Problem, Settings
+from shiftcare.problem import Mode, Problem, Settings, too_close
 from shiftcare.solution import Solution
 
 log = logging.getLogger("shiftcare")
@@ -226,8 +226,7 @@ def may_add(problem: Problem, load: AgentLoad, candidate: Candidate) -> bool:
     if load.paid_minutes + candidate.shift_type.paid_minutes > agent.max_hours * 60 + 1e-6:
         return False
     rest = round(agent.min_rest_hours * 60)
-    if any(c.end + rest > candidate.start and candidate.end + rest > c.start
-           for c in load.shifts):
+    if any(too_close(c, candidate, rest) for c in load.shifts):
         return False
     if load.history_end is not None and candidate.start - load.history_end < rest:
         return False
