@@ -563,11 +563,8 @@ def improve_dates(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     """
     replanner = Replanner.of(problem, required, mode, solution)
     origins = {item.shift: item for item in replanner.dates}
-    per_day = MINUTES_PER_DAY // problem.interval_minutes
-    short = np.clip(required - replanner.counts, 0, None).sum(axis=0)
-    days = sorted((day for day in range(problem.days)
-                   if short[day * per_day:(day + 1) * per_day].sum() > 0),
-                  key=lambda day: int(short[day * per_day:(day + 1) * per_day].sum()))
+    short = {day: _date_short(replanner, day) for day in range(problem.days)}
+    days = sorted((day for day in short if short[day] > 0), key=short.__getitem__)
     parallel = processes > 1 and len(days) > 1 \
         and "fork" in multiprocessing.get_all_start_methods()
     kept = 0
