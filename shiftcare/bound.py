@@ -267,6 +267,51 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     return CompactBound(objective, under_minutes)
 
 
+MIP_BOUND_TOLERANCE = 1e-6
+"""Taken off SCIP's dual bound before rounding it up (its feasibility tolerance)."""
+MIP_BOUND_PARAMETERS = "limits/nodes = 1"
+"""SCIP stops after the root node: on 200x7 its cuts there gave the whole gain, and
+branching raised the bound no further in 240 s."""
+
+
+def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                              seconds: float) -> float | None:
+    """A lower bound on understaffed agent-minutes: the compact model of
+    ``compact_lp_bounds`` (understaffing the only cost) with every count whole, given to
+    SCIP for ``seconds`` and its proven dual bound rounded up to whole agent-intervals.
+
+    Every variable of the compact model counts agents (of a class on a shift, on a break,
+    on a queue, short), so any roster maps to a whole-numbered feasible point with its own
+    understaffing: the MIP's optimum, and any dual bound SCIP proves on it, is a bound
+    at least as high as the LP's. SCIP's cutting planes at the root raised it above the
+    LP's on generated weeks (see benchmarks/README.md). None when SCIP is unavailable or
+    proved nothing within ``seconds``."""
+    started = time.monotonic()
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        return None
+    compact = build_compact_model(solver, problem, required, mode, (1.0, 0.0, 0.0),
+                                  min_hours=False)
+    for variable in solver.variables():
+        variable.SetInteger(True)
+    remaining = seconds - (time.monotonic() - started)
+    if remaining <= 0.2:
+        return None
+    solver.SetTimeLimit(max(1, int(1000 * remaining)))
+    solver.SetSolverSpecificParametersAsString(MIP_BOUND_PARAMETERS)
+    status = solver.Solve()
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        log.info("compact MIP: no bound within %.1f s (status %d)", seconds, status)
+        return None
+    bound = float(compact.objective.BestBound())
+    if not math.isfinite(bound):
+        return None
+    minutes = float(math.ceil(max(0.0, bound) - MIP_BOUND_TOLERANCE) * problem.interval_minutes)
+    log.info("compact MIP bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
+             time.monotonic() - started)
+    return minutes
+
+
 def full_objective_weights(settings: Settings) -> tuple[float, float, float]:
     """The compact model's weights (per understaffed agent-interval, per agent-interval on
     the phone, per paid minute) for the full objective, on CP-SAT's 1/60 grid. Each
@@ -376,14 +421,15 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                         required: npt.NDArray[np.int64], mode: Mode,
                         weights: tuple[float, float, float],
                         make_shift_vars: ShiftVarFactory | None = None,
-                        runs: bool = True) -> CompactModel:
+                        runs: bool = True, min_hours: bool = True) -> CompactModel:
     """The compact model of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
 
     Per class of agents with the same contract, date and candidate shift: how many of the
     class work it; per break rule and start interval, how many are on that break; per
     queue and interval, how many are on the phone. See ``compact_lp_bounds`` for the rules
-    it keeps and drops; ``runs=False`` leaves out the summed stretch-cap and recovery rows.
-    ``make_shift_vars`` defaults to ``relaxed_shift_vars``.
+    it keeps and drops; ``runs=False`` leaves out the summed stretch-cap and recovery rows,
+    ``min_hours=False`` the contracts' min hours. ``make_shift_vars`` defaults to
+    ``relaxed_shift_vars``.
     """
     make_vars = make_shift_vars or partial(relaxed_shift_vars, problem)
     under_w, phone_w, paid_w = weights
@@ -401,7 +447,8 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
         agent = problem.agents[group[0]]
         size = float(len(group))
         works_by_day: list[list[pywraplp.Variable]] = []
-        paid_row = solver.RowConstraint(math.ceil(agent.min_hours * 60 - 1e-6) * size,
+        least = math.ceil(agent.min_hours * 60 - 1e-6) * size if min_hours else 0.0
+        paid_row = solver.RowConstraint(least,
                                         math.floor(agent.max_hours * 60 + 1e-6) * size, "")
         for day in range(problem.days):
             candidates = candidate_shifts(problem, group[0], day)

@@ -20,6 +20,7 @@ from shiftcare import decompose, greedy, shiftplan
 from shiftcare.bound import (
     build_compact_model,
     compact_lp_bounds,
+    compact_mip_understaffing,
     contract_classes,
     full_objective_weights,
     workable_dates,
@@ -325,6 +326,42 @@ def test_compact_bound_with_stress_rules_stays_below_the_optimum(
     assert baseline.understaffed_minutes == 0
 
 
+def test_compact_mip_bound_counts_whole_agents_up_to_the_optimum() -> None:
+    """One agent, a fixed 4-hour shift, complaint-heavy need all shift, a stretch cap of
+    60 minutes and a 20-minute recovery after 30: the LP spreads the agent's phone time
+    in fractions and bounds 45 minutes short, whole agents cannot do better than CP-SAT's
+    proven 60, and the MIP bound finds that."""
+    from tests import tiny
+
+    problem = tiny.problem(
+        [tiny.agent("A1", max_complaint_stretch_minutes=60)],
+        [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
+        need={("main", tiny.at(8), tiny.at(12)): 1},
+        share={("main", tiny.at(8), tiny.at(12)): 1.0},
+        recovery_after_minutes=30, recovery_break_minutes=20,
+        max_complaint_minutes_per_day=240)
+    required = required_agents(problem)
+    optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    short = evaluate(problem, optimum, required).kpis["understaffed_agent_minutes"]
+    lp = compact_lp_bounds(problem, required, "stress-aware", 10.0).understaffed_minutes
+    mip = compact_mip_understaffing(problem, required, "stress-aware", 10.0)
+    assert lp is not None and mip is not None
+    assert lp < mip <= short
+
+
+def test_compact_mip_bound_is_between_the_lp_bound_and_a_roster(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    roster = greedy_roster(problem, required, "stress-aware")
+    short = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    lp = compact_lp_bounds(problem, required, "stress-aware", 30.0).understaffed_minutes
+    mip = compact_mip_understaffing(problem, required, "stress-aware", 30.0)
+    assert lp is not None and mip is not None
+    assert lp <= mip <= short
+    assert mip % problem.interval_minutes == 0
+
+
 def test_compact_bound_knows_recovery_comes_at_once() -> None:
     """One agent on a fixed 4-hour shift from 08:00 who may take a complaint-heavy and
     a calm queue: 45 minutes of complaint-heavy need from 08:00, calm need at 08:45 and
@@ -346,8 +383,8 @@ def test_compact_bound_knows_recovery_comes_at_once() -> None:
 
 def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
     """Three agents (two may take complaints), 8-hour shifts with a break and a lunch, a
-    calm queue and a complaint-heavy one, understaffing the only cost: the bound on
-    understaffed minutes is at most CP-SAT's proven optimum."""
+    calm queue and a complaint-heavy one, understaffing the only cost: the LP and MIP
+    bounds on understaffed minutes are at most CP-SAT's proven optimum."""
     from tests import tiny
     from tests.factories import DEFAULT_BREAKS
 
@@ -366,6 +403,8 @@ def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> N
     bound = compact_lp_bounds(problem, required, "stress-aware", 10.0)
     assert bound.understaffed_minutes is not None
     assert 0 < bound.understaffed_minutes <= short
+    mip = compact_mip_understaffing(problem, required, "stress-aware", 10.0)
+    assert mip is not None and bound.understaffed_minutes <= mip <= short
 
 
 def test_stress_rows_raise_the_compact_bound(
