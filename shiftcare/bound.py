@@ -267,8 +267,6 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     return CompactBound(objective, under_minutes)
 
 
-MIP_BOUND_TOLERANCE = 1e-6
-"""Taken off SCIP's dual bound before rounding it up (its feasibility tolerance)."""
 MIP_BOUND_PARAMETERS = "limits/nodes = 1"
 """SCIP stops after the root node: on 200x7 its cuts there gave the whole gain, and
 branching raised the bound no further in 240 s."""
@@ -277,15 +275,18 @@ branching raised the bound no further in 240 s."""
 def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                               seconds: float) -> float | None:
     """A lower bound on understaffed agent-minutes: the compact model of
-    ``compact_lp_bounds`` (understaffing the only cost) with every count whole, given to
-    SCIP for ``seconds`` and its proven dual bound rounded up to whole agent-intervals.
+    ``compact_lp_bounds`` (understaffing the only cost, min hours dropped) with every
+    count whole, given to SCIP for its root node within ``seconds``
+    (``MIP_BOUND_PARAMETERS``), its dual bound lowered by the solver's tolerance
+    (``below_optimum``) and rounded up to whole agent-intervals.
 
     Every variable of the compact model counts agents (of a class on a shift, on a break,
     on a queue, short), so any roster maps to a whole-numbered feasible point with its own
-    understaffing: the MIP's optimum, and any dual bound SCIP proves on it, is a bound
-    at least as high as the LP's. SCIP's cutting planes at the root raised it above the
-    LP's on generated weeks (see benchmarks/README.md). None when SCIP is unavailable or
-    proved nothing within ``seconds``."""
+    understaffing, and any dual bound SCIP proves on the MIP is a valid bound. Dropping
+    min hours only weakens it, and lets SCIP's trivial heuristic find a solution (nobody
+    at work), without which it reports no bound. SCIP's cuts at the root raised it above
+    the LP's on generated weeks (see benchmarks/README.md). None when SCIP is unavailable
+    or stopped without a bound."""
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
@@ -306,7 +307,7 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     bound = float(compact.objective.BestBound())
     if not math.isfinite(bound):
         return None
-    minutes = float(math.ceil(max(0.0, bound) - MIP_BOUND_TOLERANCE) * problem.interval_minutes)
+    minutes = float(math.ceil(max(0.0, below_optimum(bound))) * problem.interval_minutes)
     log.info("compact MIP bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
              time.monotonic() - started)
     return minutes
