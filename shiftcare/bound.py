@@ -32,6 +32,9 @@ from shiftcare.problem import Mode, Problem, Settings
 
 log = logging.getLogger("shiftcare")
 
+UNDERSTAFFING_WEIGHTS = (1.0, 0.0, 0.0)
+"""The compact model's weights (``build_compact_model``) with understaffing the only cost."""
+
 
 def _literal_term(ref: int) -> tuple[int, float, float]:
     """A CP-SAT literal reference as (variable, coefficient, constant)."""
@@ -250,11 +253,9 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
     summed stretch-cap and recovery rows (the relaxation the shift plan solves).
     """
     started = time.monotonic()
-    under_weights = (1.0, 0.0, 0.0)
-    under = (_solve_compact(problem, required, mode, under_weights, seconds / 2, runs)
+    under = (_solve_compact(problem, required, mode, UNDERSTAFFING_WEIGHTS, seconds / 2, runs)
              if understaffing else None)
-    under_minutes = None if under is None else float(
-        math.ceil(max(0.0, under) - 1e-6) * problem.interval_minutes)
+    under_minutes = None if under is None else whole_agent_minutes(problem, under)
     left = seconds - (time.monotonic() - started)
     full = (_solve_compact(problem, required, mode, full_objective_weights(problem.settings),
                            left, runs)
@@ -265,6 +266,12 @@ def compact_lp_bounds(problem: Problem, required: npt.NDArray[np.int64], mode: M
              "n/a" if under_minutes is None else f"{under_minutes:,.0f}",
              time.monotonic() - started)
     return CompactBound(objective, under_minutes)
+
+
+def whole_agent_minutes(problem: Problem, intervals: float) -> float:
+    """A bound on understaffed agent-intervals (already lowered by the solver's tolerance)
+    rounded up to whole agent-intervals, in agent-minutes."""
+    return float(math.ceil(max(0.0, intervals) - 1e-6) * problem.interval_minutes)
 
 
 MIP_BOUND_PARAMETERS = "limits/nodes = 1"
@@ -291,7 +298,7 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
         return None
-    compact = build_compact_model(solver, problem, required, mode, (1.0, 0.0, 0.0),
+    compact = build_compact_model(solver, problem, required, mode, UNDERSTAFFING_WEIGHTS,
                                   min_hours=False)
     for variable in solver.variables():
         variable.SetInteger(True)
@@ -307,7 +314,7 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     bound = float(compact.objective.BestBound())
     if not math.isfinite(bound):
         return None
-    minutes = float(math.ceil(max(0.0, below_optimum(bound))) * problem.interval_minutes)
+    minutes = whole_agent_minutes(problem, below_optimum(bound))
     log.info("compact MIP bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
              time.monotonic() - started)
     return minutes
