@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 import numpy as np
@@ -318,6 +321,73 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     log.info("compact MIP bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
              time.monotonic() - started)
     return minutes
+
+
+def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                              seconds: float) -> float | None:
+    """The best lower bound on understaffed agent-minutes found within ``seconds``: the
+    compact LP's (understaffing the only cost) and then, with the time left, the compact
+    MIP's (``compact_mip_understaffing``). None when neither finished."""
+    started = time.monotonic()
+    under = _solve_compact(problem, required, mode, UNDERSTAFFING_WEIGHTS, seconds)
+    bounds = [] if under is None else [whole_agent_minutes(problem, under)]
+    left = seconds - (time.monotonic() - started)
+    mip = compact_mip_understaffing(problem, required, mode, left) if left > 1.0 else None
+    if mip is not None:
+        bounds.append(mip)
+    return max(bounds) if bounds else None
+
+
+@dataclass
+class BackgroundBound:
+    """``understaffing_lower_bound`` worked out in a forked process, on a core the caller
+    leaves idle; ``result`` collects it. Where the platform cannot fork there is none."""
+
+    process: BaseProcess | None
+    receiver: Connection | None
+
+    @classmethod
+    def start(cls, problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+              seconds: float) -> BackgroundBound:
+        """Starts the process, which stops on its own within ``seconds``."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return cls(None, None)
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_send_understaffing_bound, daemon=True,
+                                  args=(sender, problem, required, mode, seconds))
+        process.start()
+        sender.close()
+        return cls(process, receiver)
+
+    def result(self) -> float | None:
+        """The bound (agent-minutes) if the process has sent it, without waiting; the
+        process is stopped either way."""
+        if self.process is None or self.receiver is None:
+            return None
+        value: float | None = None
+        try:
+            if self.receiver.poll(0):
+                value = self.receiver.recv()
+        except EOFError:
+            value = None
+        self.process.terminate()
+        self.process.join()
+        self.receiver.close()
+        return value
+
+
+def _send_understaffing_bound(sender: Connection, problem: Problem,
+                              required: npt.NDArray[np.int64], mode: Mode,
+                              seconds: float) -> None:
+    """``BackgroundBound``'s process: computes the bound and sends it (None on failure)."""
+    try:
+        sender.send(understaffing_lower_bound(problem, required, mode, seconds))
+    except Exception as error:  # the roster must never depend on the bound
+        log.warning("the understaffing bound could not be computed: %s", error)
+        sender.send(None)
+    finally:
+        sender.close()
 
 
 def full_objective_weights(settings: Settings) -> tuple[float, float, float]:

@@ -49,7 +49,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.activities import improve_activities
-from shiftcare.bound import compact_lp_bounds
+from shiftcare.bound import BackgroundBound, compact_lp_bounds
 from shiftcare.columns import improve_dates
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
@@ -621,6 +621,7 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     rule, the greedy roster is returned instead.
     """
     started = time.monotonic()
+    understaffing = _start_understaffing_bound(problem, required, mode, options)
     greedy = greedy_roster(problem, required, mode)
     plan = None
     if options is not None and options.plan_share > 0:
@@ -680,8 +681,21 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                      best_bound=None if bound is None else min(bound, objective),
                      solve_seconds=round(time.monotonic() - started, 3),
                      num_variables=largest.variables,
-                     num_constraints=largest.constraints)
+                     num_constraints=largest.constraints,
+                     understaffed_bound=None if understaffing is None
+                     else understaffing.result())
     return roster.replace(info=info)
+
+
+def _start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                               options: LargeOptions | None) -> BackgroundBound | None:
+    """The understaffing bound's process (``bound.BackgroundBound``), given the time
+    until the column stage (the shift plan, weekly match and start re-planning use one
+    core); None with fewer than two workers, where it would take the roster's time."""
+    if options is None or (options.workers if options.workers > 0 else os.cpu_count() or 1) < 2:
+        return None
+    seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
+    return BackgroundBound.start(problem, required, mode, seconds)
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

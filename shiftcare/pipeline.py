@@ -30,7 +30,7 @@ from shiftcare.report import DiagnosticRow, Report, Violation
 from shiftcare.solution import Solution
 from shiftcare.solve import ProgressFn, SolveOptions, deterministic_budget, solve
 from shiftcare.staffing import required_agents
-from shiftcare.summary import plain_value, summary_items
+from shiftcare.summary import plain_value, summary_items, understaffed_gap
 
 log = logging.getLogger("shiftcare")
 
@@ -188,10 +188,14 @@ def run_facts(problem: Problem, solution: Solution) -> dict[str, object]:
 def log_summary(solution: Solution, report: Report, output_path: Path) -> None:
     info, kpis = solution.info, report.kpis
     gap = info.gap
-    log.info("%s roster (%s): gap %s, understaffed %s agent-min, service level %.1f%%, "
-             "paid %.1f h, longest complaint stretch %s min, stress violations %s, %.1f s",
-             info.status, info.mode, "n/a" if gap is None else f"{gap:.2%}",
-             kpis.get("understaffed_agent_minutes"), 100 * float(kpis.get("service_level", 0)),
+    understaffed = plain_value(kpis.get("understaffed_agent_minutes"))
+    under_gap = understaffed_gap(understaffed, info.understaffed_bound)
+    log.info("%s roster (%s): gap %s, understaffed %s agent-min (gap to its bound %s), "
+             "service level %.1f%%, paid %.1f h, longest complaint stretch %s min, "
+             "stress violations %s, %.1f s",
+             info.status, info.mode, "n/a" if gap is None else f"{gap:.2%}", understaffed,
+             "n/a" if under_gap is None else f"{under_gap:.2%}",
+             100 * float(kpis.get("service_level", 0)),
              float(kpis.get("paid_hours", 0)), kpis.get("max_complaint_stretch_minutes"),
              kpis.get("stress_violations"), info.solve_seconds)
     log.info("wrote %s", output_path)

@@ -54,6 +54,8 @@ class SolveInfo:
     solve_seconds: float = 0.0
     num_variables: int = 0
     num_constraints: int = 0
+    understaffed_bound: float | None = None
+    """A proven lower bound on understaffed agent-minutes (any roster's), or None."""
 
     @property
     def gap(self) -> float | None:

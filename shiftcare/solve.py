@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds
+from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds, understaffing_lower_bound
 from shiftcare.decompose import LargeOptions, is_large, solve_large
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
@@ -152,10 +152,11 @@ def solve(
     log.info("model: %d variables, %d constraints (built in %.1f s)",
              len(proto.variables), len(proto.constraints), time.monotonic() - started)
     solver = solver_parameters(problem, options)
-    lp_bound = None
+    bounds = IndependentBounds(None, None)
     if options.lp_bound_share > 0:
         budget = options.lp_bound_share * solver.parameters.max_time_in_seconds
-        lp_bound = independent_bound(built, options, budget)
+        bounds = independent_bound(built, options, budget)
+    lp_bound = bounds.objective
     remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
     if solver.parameters.num_workers == 1:
         # One worker also stops on deterministic time (independent of machine load), so
@@ -172,6 +173,7 @@ def solve(
         solve_seconds=round(time.monotonic() - started, 3),
         num_variables=len(proto.variables),
         num_constraints=len(proto.constraints),
+        understaffed_bound=bounds.understaffed_minutes,
     )
     if status not in ("OPTIMAL", "FEASIBLE"):
         if status == "UNKNOWN" and greedy is not None:
@@ -188,6 +190,7 @@ def solve(
         solve_seconds=info.solve_seconds,
         num_variables=info.num_variables,
         num_constraints=info.num_constraints,
+        understaffed_bound=info.understaffed_bound,
     )
     shifts, blocks = extract_roster(built, solver)
     return Solution(shifts, blocks, info)
@@ -254,18 +257,33 @@ def hinted_objective(built: BuiltModel) -> float:
     return float(total + objective.offset)
 
 
-def independent_bound(built: BuiltModel, options: SolveOptions, seconds: float) -> float | None:
-    """The best LP lower bound found within ``seconds``, in CP-SAT's scaled units, or None.
+@dataclass(frozen=True)
+class IndependentBounds:
+    """Lower bounds proven outside CP-SAT's search; None where none was found in time."""
 
-    The compact class LP (seconds even for 1,000 agents x 28 days) runs first when shifts
-    are free; the aggregated LP (tighter, but GLOP needs minutes above about
+    objective: float | None
+    """On the objective, in CP-SAT's scaled units."""
+    understaffed_minutes: float | None
+    """On understaffed agent-minutes (``bound.understaffing_lower_bound``)."""
+
+
+def independent_bound(built: BuiltModel, options: SolveOptions,
+                      seconds: float) -> IndependentBounds:
+    """The best lower bounds found within ``seconds``.
+
+    When shifts are free, the compact model's bound on understaffing (a third of
+    ``seconds``) and its LP bound on the objective (seconds even for 1,000 agents x 28
+    days) run first; the aggregated LP (tighter, but GLOP needs minutes above about
     ``AGGREGATED_LP_MAX_VARIABLES``) runs on smaller models or other policies.
     """
     started = time.monotonic()
     problem, required = built.problem, built.required
     bounds: list[float] = []
+    understaffed = None
     if options.policy.keeping == "free":
-        compact = compact_lp_bounds(problem, required, options.mode, seconds / 2,
+        understaffed = understaffing_lower_bound(problem, required, options.mode, seconds / 3)
+        left = seconds - (time.monotonic() - started)
+        compact = compact_lp_bounds(problem, required, options.mode, left / 2,
                                     understaffing=False)
         if compact.objective is not None:
             bounds.append((compact.objective - built.objective_offset_units)
@@ -277,7 +295,7 @@ def independent_bound(built: BuiltModel, options: SolveOptions, seconds: float) 
                                          built.objective_scale, options.policy)
         if aggregated is not None:
             bounds.append(aggregated)
-    return max(bounds) if bounds else None
+    return IndependentBounds(max(bounds) if bounds else None, understaffed)
 
 
 def _wants_greedy_hint(built: BuiltModel, options: SolveOptions) -> bool:

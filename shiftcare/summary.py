@@ -17,7 +17,8 @@ KPI_KEYS = (
 
 def summary_items(problem: Problem, solution: Solution, report: Report,
                   extra: Mapping[str, object] | None = None) -> dict[str, object]:
-    """Summary keys of the contract in order, then ``extra``; None where there is no value."""
+    """Summary keys of the contract in order, the proven bound on understaffed
+    agent-minutes and its gap, then ``extra``; None where there is no value."""
     info = solution.info
     items: dict[str, object] = {
         "status": info.status,
@@ -31,8 +32,19 @@ def summary_items(problem: Problem, solution: Solution, report: Report,
     items["solve_seconds"] = info.solve_seconds
     items["shiftcare_version"] = __version__
     items["input_sha256"] = problem.source_sha256
+    understaffed = plain_value(report.kpis.get("understaffed_agent_minutes"))
+    items["understaffed_lower_bound"] = info.understaffed_bound
+    items["understaffed_gap"] = understaffed_gap(understaffed, info.understaffed_bound)
     items.update(extra or {})
     return items
+
+
+def understaffed_gap(understaffed: object, bound: float | None) -> float | None:
+    """``(understaffed - bound) / max(1, understaffed)`` in agent-minutes, or None without
+    a bound or a roster."""
+    if bound is None or not isinstance(understaffed, int | float):
+        return None
+    return max(0.0, (understaffed - bound) / max(1.0, abs(understaffed)))
 
 
 def plain_value(value: object) -> object:

@@ -49,6 +49,7 @@ CONTRACT_SUMMARY_KEYS = [
     "status", "mode", "objective", "best_bound", "gap", *KPI_KEYS, "solve_seconds",
     "shiftcare_version", "input_sha256",
 ]
+UNDERSTAFFING_BOUND_KEYS = ["understaffed_lower_bound", "understaffed_gap"]
 EXTRA = {"timezone": "America/New_York", "model_variables": 1234, "note": None}
 
 
@@ -240,7 +241,7 @@ def test_stress_sheet_holds_the_report_table(case: Case) -> None:
 def test_summary_has_the_contract_keys_and_report_figures(case: Case) -> None:
     items = {row[0]: row[1] for row in data_rows(case.output["Summary"])}
     keys = [row[0] for row in data_rows(case.output["Summary"])]
-    assert keys == [*CONTRACT_SUMMARY_KEYS, *EXTRA]
+    assert keys == [*CONTRACT_SUMMARY_KEYS, *UNDERSTAFFING_BOUND_KEYS, *EXTRA]
     for key in KPI_KEYS:
         assert items[key] == pytest.approx(case.report.kpis[key]), key
     assert items["status"] == case.solution.info.status
@@ -250,6 +251,8 @@ def test_summary_has_the_contract_keys_and_report_figures(case: Case) -> None:
     assert items["input_sha256"] == case.input_hash_before
     assert items["timezone"] == "America/New_York" and items["model_variables"] == 1234
     assert items["note"] is None
+    assert items["understaffed_lower_bound"] is None  # a greedy roster proves no bound
+    assert items["understaffed_gap"] is None
 
 
 def test_diagnostics_sheet_absent_when_there_is_nothing_to_say(case: Case) -> None:

@@ -18,11 +18,13 @@ from ortools.linear_solver import pywraplp
 
 from shiftcare import decompose, greedy, shiftplan
 from shiftcare.bound import (
+    BackgroundBound,
     build_compact_model,
     compact_lp_bounds,
     compact_mip_understaffing,
     contract_classes,
     full_objective_weights,
+    understaffing_lower_bound,
     workable_dates,
 )
 from shiftcare.evaluate import evaluate, validate
@@ -34,6 +36,7 @@ from shiftcare.samples import build_generated
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
+from shiftcare.summary import summary_items, understaffed_gap
 
 
 def test_greedy_roster_breaks_no_rule_and_meets_min_hours(
@@ -114,6 +117,7 @@ def test_solve_takes_the_large_path_above_the_threshold(
     objectives = [objective for _, objective, _ in reports]
     assert objectives == sorted(objectives, reverse=True)
     assert all(bound <= objective for _, objective, bound in reports)
+    assert info.understaffed_bound is None  # one worker: no core left for the bound
 
 
 def test_round_blocks_cover_every_agent_date_once(
@@ -348,6 +352,39 @@ def test_compact_mip_bound_counts_whole_agents_up_to_the_optimum() -> None:
     mip = compact_mip_understaffing(problem, required, "stress-aware", 10.0)
     assert lp is not None and mip is not None
     assert lp < mip <= short
+    assert optimum.info.understaffed_bound == mip == short
+    items = summary_items(problem, optimum, evaluate(problem, optimum, required))
+    assert items["understaffed_lower_bound"] == short
+    assert items["understaffed_gap"] == 0.0
+
+
+def test_understaffed_gap_is_the_share_of_the_roster_the_bound_leaves_open() -> None:
+    assert understaffed_gap(8_400, 8_316.0) == pytest.approx(0.01)
+    assert understaffed_gap(0, 0.0) == 0.0
+    assert understaffed_gap(600, None) is None
+    assert understaffed_gap(None, 60.0) is None
+
+
+def test_large_path_proves_the_understaffing_bound_on_the_idle_core(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers the bound's process runs beside the shift plan and start roster;
+    it finds what the bound alone finds, at most the roster's understaffing."""
+    problem, required = generated
+    monkeypatch.setattr(decompose, "LARGE_AGENT_DAYS", 10)
+    solution = solve(problem, SolveOptions(time_limit_seconds=20, workers=2), None, required)
+    alone = understaffing_lower_bound(problem, required, "stress-aware", 30.0)
+    short = evaluate(problem, solution, required).kpis["understaffed_agent_minutes"]
+    assert alone is not None
+    assert solution.info.understaffed_bound == alone <= short
+
+
+def test_background_bound_not_ready_is_none_and_its_process_stops(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    background = BackgroundBound.start(problem, required, "stress-aware", 60.0)
+    assert background.result() is None
+    assert background.process is not None and not background.process.is_alive()
 
 
 def test_compact_mip_bound_is_between_the_lp_bound_and_a_roster(
