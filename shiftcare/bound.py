@@ -368,19 +368,32 @@ class BackgroundBound:
 
     def result(self) -> float | None:
         """The bound (agent-minutes) if the process has sent it, without waiting; the
-        process is stopped either way."""
-        if self.process is None or self.receiver is None:
-            return None
+        process is stopped either way (``stop``)."""
         value: float | None = None
-        try:
-            if self.receiver.poll(0):
-                value = self.receiver.recv()
-        except EOFError:
-            value = None
-        self.process.terminate()
-        self.process.join()
-        self.receiver.close()
+        if self.receiver is not None:
+            try:
+                if self.receiver.poll(0):
+                    value = self.receiver.recv()
+            except EOFError:
+                value = None
+        self.stop()
         return value
+
+    def stop(self) -> None:
+        """Ends the process, if still running, and closes the pipe; safe to call again."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+            self.process = None
+        if self.receiver is not None:
+            self.receiver.close()
+            self.receiver = None
+
+    def __enter__(self) -> BackgroundBound:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.stop()
 
 
 def _send_understaffing_bound(sender: Connection, problem: Problem,

@@ -611,9 +611,9 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 bound_seconds: float, options: LargeOptions | None = None,
                 progress: ProgressFn | None = None) -> Solution:
     """The best start (``best_start``: greedy or shift-plan roster) improved within the
-    time limit (activity re-planning, ``columns.improve_dates``, ``improve_windows``,
-    ``fix_and_optimise``, activity re-planning again), its objective and the compact LP
-    lower bound over the whole horizon (FEASIBLE). The shift plan's LP is that bound's LP, so
+    time limit (``improve_roster``), its objective and the compact LP lower bound over
+    the whole horizon (FEASIBLE), and the understaffing bound its own process proves
+    meanwhile (``start_understaffing_bound``). The shift plan's LP is that bound's LP, so
     with a plan it is solved once.
 
     Without ``options`` only the greedy roster is returned (no CP-SAT). The roster is
@@ -621,79 +621,92 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     rule, the greedy roster is returned instead.
     """
     started = time.monotonic()
-    understaffing = _start_understaffing_bound(problem, required, mode, options)
-    greedy = greedy_roster(problem, required, mode)
-    plan = None
-    if options is not None and options.plan_share > 0:
-        plan = plan_shift_counts(problem, required, mode,
-                                 options.plan_share * options.time_limit_seconds)
-    bound = plan.objective_bound if plan is not None else compact_lp_bounds(
-        problem, required, mode, bound_seconds, understaffing=False).objective
-    roster, largest = greedy, ModelSize()
-    if options is not None:
-        polish = _polish_seconds(problem)
-        deadline = started + options.time_limit_seconds - _closing_seconds(problem) - polish
-
-        def report(objective: float) -> None:
-            if progress is not None:
-                floor = -math.inf if bound is None else bound
-                progress(time.monotonic() - started, objective, min(floor, objective))
-
-        start = best_start(problem, required, mode, greedy, plan,
-                           MATCH_SHARE * options.time_limit_seconds)
-        start, improved = improve_activities(
-            problem, required, mode, start,
-            time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed,
-            move_shifts=True)
-        log.info("activity re-planning of the start roster: %d moves kept", improved)
-        report(_fast_objective(problem, _split_roster(problem, start), required))
-        stage_size = ModelSize()
-        targets: dict[int, int] = {}
-        if options.column_share > 0:
-            start, kept, master_size, targets = improve_dates(
-                problem, required, mode, start,
-                min(deadline, time.monotonic() + options.column_share
-                    * options.time_limit_seconds), options.column_shift_moves,
-                options.workers if options.workers > 0 else os.cpu_count() or 1)
-            log.info("column generation: %d date re-plans kept", kept)
-            stage_size = ModelSize(*master_size)
-            report(_fast_objective(problem, _split_roster(problem, start), required))
-        if options.window_share > 0:
-            start, gained, window_size = improve_windows(
-                problem, required, mode, start, targets, options,
-                min(deadline, time.monotonic() + options.window_share
-                    * options.time_limit_seconds))
-            log.info("date windows: %d gained", gained)
-            stage_size = max(stage_size, window_size)
-            report(_fast_objective(problem, _split_roster(problem, start), required))
-        roster, largest = fix_and_optimise(problem, required, mode, start, options,
-                                           deadline, report)
-        largest = max(largest, stage_size)
-        roster, improved = improve_activities(problem, required, mode, roster,
-                                              max(time.monotonic(), deadline) + polish,
-                                              options.seed, move_shifts=True)
-        log.info("activity re-planning of the final roster: %d moves kept", improved)
-        if any(not v.stress or mode == "stress-aware" for v in validate(problem, roster)):
-            log.warning("fix-and-optimise roster breaks a rule; keeping the greedy roster")
-            roster = greedy
-    objective = roster_objective(problem, roster, required)
+    with start_understaffing_bound(problem, required, mode, options) as understaffing:
+        greedy = greedy_roster(problem, required, mode)
+        plan = None
+        if options is not None and options.plan_share > 0:
+            plan = plan_shift_counts(problem, required, mode,
+                                     options.plan_share * options.time_limit_seconds)
+        bound = plan.objective_bound if plan is not None else compact_lp_bounds(
+            problem, required, mode, bound_seconds, understaffing=False).objective
+        roster, largest = greedy, ModelSize()
+        if options is not None:
+            roster, largest = improve_roster(problem, required, mode, greedy, plan, bound,
+                                             options, started, progress)
+            if any(not v.stress or mode == "stress-aware" for v in validate(problem, roster)):
+                log.warning("fix-and-optimise roster breaks a rule; keeping the greedy roster")
+                roster = greedy
+        objective = roster_objective(problem, roster, required)
+        understaffed_bound = understaffing.result()
     info = SolveInfo(status="FEASIBLE", mode=mode, objective=objective,
                      best_bound=None if bound is None else min(bound, objective),
                      solve_seconds=round(time.monotonic() - started, 3),
                      num_variables=largest.variables,
                      num_constraints=largest.constraints,
-                     understaffed_bound=None if understaffing is None
-                     else understaffing.result())
+                     understaffed_bound=understaffed_bound)
     return roster.replace(info=info)
 
 
-def _start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                               options: LargeOptions | None) -> BackgroundBound | None:
+def improve_roster(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                   greedy: Solution, plan: ShiftPlan | None, bound: float | None,
+                   options: LargeOptions, started: float,
+                   progress: ProgressFn | None = None) -> tuple[Solution, ModelSize]:
+    """The best start improved until ``started`` plus the time limit (less the closing
+    time): activity re-planning, ``columns.improve_dates``, ``improve_windows``,
+    ``fix_and_optimise``, activity re-planning again; with the largest model solved.
+    ``progress`` gets each stage's objective against ``bound``."""
+    polish = _polish_seconds(problem)
+    deadline = started + options.time_limit_seconds - _closing_seconds(problem) - polish
+
+    def report(objective: float) -> None:
+        if progress is not None:
+            floor = -math.inf if bound is None else bound
+            progress(time.monotonic() - started, objective, min(floor, objective))
+
+    start = best_start(problem, required, mode, greedy, plan,
+                       MATCH_SHARE * options.time_limit_seconds)
+    start, improved = improve_activities(
+        problem, required, mode, start,
+        time.monotonic() + REPLAN_SHARE * options.time_limit_seconds, options.seed,
+        move_shifts=True)
+    log.info("activity re-planning of the start roster: %d moves kept", improved)
+    report(_fast_objective(problem, _split_roster(problem, start), required))
+    stage_size = ModelSize()
+    targets: dict[int, int] = {}
+    if options.column_share > 0:
+        start, kept, master_size, targets = improve_dates(
+            problem, required, mode, start,
+            min(deadline, time.monotonic() + options.column_share
+                * options.time_limit_seconds), options.column_shift_moves,
+            options.workers if options.workers > 0 else os.cpu_count() or 1)
+        log.info("column generation: %d date re-plans kept", kept)
+        stage_size = ModelSize(*master_size)
+        report(_fast_objective(problem, _split_roster(problem, start), required))
+    if options.window_share > 0:
+        start, gained, window_size = improve_windows(
+            problem, required, mode, start, targets, options,
+            min(deadline, time.monotonic() + options.window_share
+                * options.time_limit_seconds))
+        log.info("date windows: %d gained", gained)
+        stage_size = max(stage_size, window_size)
+        report(_fast_objective(problem, _split_roster(problem, start), required))
+    roster, largest = fix_and_optimise(problem, required, mode, start, options,
+                                       deadline, report)
+    roster, improved = improve_activities(problem, required, mode, roster,
+                                          max(time.monotonic(), deadline) + polish,
+                                          options.seed, move_shifts=True)
+    log.info("activity re-planning of the final roster: %d moves kept", improved)
+    return roster, max(largest, stage_size)
+
+
+def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                              options: LargeOptions | None) -> BackgroundBound:
     """The understaffing bound's process (``bound.BackgroundBound``), given the time
     until the column stage (the shift plan, weekly match and start re-planning use one
-    core); None with fewer than two workers, where it would take the roster's time."""
-    if options is None or (options.workers if options.workers > 0 else os.cpu_count() or 1) < 2:
-        return None
+    core); none with fewer than two workers, where it would take the roster's time."""
+    workers = 0 if options is None else options.workers or os.cpu_count() or 1
+    if options is None or workers < 2:
+        return BackgroundBound(None, None)
     seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
     return BackgroundBound.start(problem, required, mode, seconds)
 

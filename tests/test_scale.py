@@ -383,8 +383,15 @@ def test_background_bound_not_ready_is_none_and_its_process_stops(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     problem, required = generated
     background = BackgroundBound.start(problem, required, "stress-aware", 60.0)
+    process = background.process
+    assert process is not None and process.is_alive()
     assert background.result() is None
-    assert background.process is not None and not background.process.is_alive()
+    assert not process.is_alive()
+    with pytest.raises(RuntimeError), BackgroundBound.start(
+            problem, required, "stress-aware", 60.0) as background:
+        process = background.process
+        raise RuntimeError("the solve failed")
+    assert process is not None and not process.is_alive()
 
 
 def test_compact_mip_bound_is_between_the_lp_bound_and_a_roster(
