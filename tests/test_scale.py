@@ -37,6 +37,7 @@ from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from shiftcare.summary import summary_items, understaffed_gap
+from tests.scripts import load_benchmark
 
 
 def test_greedy_roster_breaks_no_rule_and_meets_min_hours(
@@ -330,20 +331,26 @@ def test_compact_bound_with_stress_rules_stays_below_the_optimum(
     assert baseline.understaffed_minutes == 0
 
 
-def test_compact_mip_bound_counts_whole_agents_up_to_the_optimum() -> None:
+def _one_agent_with_long_recoveries() -> Problem:
     """One agent, a fixed 4-hour shift, complaint-heavy need all shift, a stretch cap of
-    60 minutes and a 20-minute recovery after 30: the LP spreads the agent's phone time
-    in fractions and bounds 45 minutes short, whole agents cannot do better than CP-SAT's
-    proven 60, and the MIP bound finds that."""
+    60 minutes and a 20-minute recovery after 30 (CP-SAT's proven optimum: 60 minutes
+    short)."""
     from tests import tiny
 
-    problem = tiny.problem(
+    return tiny.problem(
         [tiny.agent("A1", max_complaint_stretch_minutes=60)],
         [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
         need={("main", tiny.at(8), tiny.at(12)): 1},
         share={("main", tiny.at(8), tiny.at(12)): 1.0},
         recovery_after_minutes=30, recovery_break_minutes=20,
         max_complaint_minutes_per_day=240)
+
+
+def test_compact_mip_bound_counts_whole_agents_up_to_the_optimum() -> None:
+    """``_one_agent_with_long_recoveries``: the LP spreads the agent's phone time in
+    fractions and bounds 45 minutes short, whole agents cannot do better than CP-SAT's
+    proven 60, and the MIP bound finds that."""
+    problem = _one_agent_with_long_recoveries()
     required = required_agents(problem)
     optimum = solve(problem, SolveOptions(time_limit_seconds=20, workers=1), None, required)
     assert optimum.info.status == "OPTIMAL"
@@ -356,6 +363,22 @@ def test_compact_mip_bound_counts_whole_agents_up_to_the_optimum() -> None:
     items = summary_items(problem, optimum, evaluate(problem, optimum, required))
     assert items["understaffed_lower_bound"] == short
     assert items["understaffed_gap"] == 0.0
+
+
+def test_week_column_bound_meets_its_lp_within_the_optimum() -> None:
+    """benchmarks/week_column_bound.py on ``_one_agent_with_long_recoveries`` (optimum 60
+    minutes short): its column generation converges (the Lagrangian bound meets the
+    LP), and as its columns are the agent's own runs and recoveries, which the compact
+    LP spreads in fractions (45), it proves the optimum."""
+    week_bound = load_benchmark("week_column_bound")
+    problem = _one_agent_with_long_recoveries()
+    required = required_agents(problem)
+    value, best, rounds = week_bound.week_column_bound(problem, required, 100)
+    assert rounds < 100
+    assert value - week_bound.CONVERGED <= best <= value + 1e-6
+    minutes = math.ceil(best - 1e-6) * problem.interval_minutes
+    lp = compact_lp_bounds(problem, required, "stress-aware", 10.0).understaffed_minutes
+    assert lp is not None and lp < minutes == 60
 
 
 def test_understaffed_gap_is_the_share_of_the_roster_the_bound_leaves_open() -> None:
@@ -425,21 +448,26 @@ def test_compact_bound_knows_recovery_comes_at_once() -> None:
     assert short == optimum == 15
 
 
-def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
+def _three_agents_two_queues() -> Problem:
     """Three agents (two may take complaints), 8-hour shifts with a break and a lunch, a
-    calm queue and a complaint-heavy one, understaffing the only cost: the LP and MIP
-    bounds on understaffed minutes are at most CP-SAT's proven optimum."""
+    calm queue and a complaint-heavy one, understaffing the only cost."""
     from tests import tiny
     from tests.factories import DEFAULT_BREAKS
 
     agents = [tiny.agent("A1", skills=("main", "complaints")),
               tiny.agent("A2", skills=("main", "complaints")),
               tiny.agent("A3")]
-    problem = tiny.problem(
+    return tiny.problem(
         agents, [tiny.shift_type(length_minutes=8 * 60, breaks=DEFAULT_BREAKS)],
         need={("main", tiny.at(8), tiny.at(18)): 1, ("complaints", tiny.at(9), tiny.at(17)): 2},
         share={("complaints", tiny.at(8), tiny.at(18)): 0.5}, queues=("main", "complaints"),
         weight_overstaffing=0.0, weight_paid_hour=0.0, weight_complaint_fairness=0.0)
+
+
+def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
+    """``_three_agents_two_queues``: the LP and MIP bounds on understaffed minutes are at
+    most CP-SAT's proven optimum."""
+    problem = _three_agents_two_queues()
     required = required_agents(problem)
     optimum = solve(problem, SolveOptions(time_limit_seconds=60, workers=2), None, required)
     assert optimum.info.status == "OPTIMAL"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -31,19 +29,12 @@ from shiftcare.staffing import (
     write_staffing_workbook,
 )
 from tests.factories import make_problem
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+from tests.scripts import load_benchmark
 
 
 def load_simulator() -> ModuleType:
-    """benchmarks/simulate_queues.py as a module (it is a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("simulate_queues",
-                                                  BENCHMARKS / "simulate_queues.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    """benchmarks/simulate_queues.py as a module."""
+    return load_benchmark("simulate_queues")
 
 
 def textbook_problem(**settings: object) -> Problem:
