@@ -465,8 +465,8 @@ def _three_agents_two_queues() -> Problem:
 
 
 def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
-    """``_three_agents_two_queues``: the LP and MIP bounds on understaffed minutes are at
-    most CP-SAT's proven optimum."""
+    """``_three_agents_two_queues``: the LP, MIP and week column bounds on understaffed
+    minutes are at most CP-SAT's proven optimum."""
     problem = _three_agents_two_queues()
     required = required_agents(problem)
     optimum = solve(problem, SolveOptions(time_limit_seconds=60, workers=2), None, required)
@@ -477,6 +477,9 @@ def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> N
     assert 0 < bound.understaffed_minutes <= short
     mip = compact_mip_understaffing(problem, required, "stress-aware", 10.0)
     assert mip is not None and bound.understaffed_minutes <= mip <= short
+    _, week, _ = load_benchmark("week_column_bound").week_column_bound(problem, required, 100)
+    week_minutes = math.ceil(week - 1e-6) * problem.interval_minutes
+    assert bound.understaffed_minutes <= week_minutes <= short
 
 
 def test_stress_rows_raise_the_compact_bound(
