@@ -15,11 +15,11 @@ min rest between shifts on adjacent dates (min hours and rest across a day off a
 dropped, which can only lower the bound). Whatever the duals, the Lagrangian bound
 (the duals times the requirement, less each class's best week) is valid, so the best
 one is printed with the LP: at convergence they meet, and no LP over individual
-agents' week schedules proves more. The Summary's bound (``understaffing_lower_bound``,
-the compact class LP and MIP) is printed beside it.
+agents' week schedules (min hours dropped) proves more. The Summary's bound
+(``understaffing_lower_bound``, the compact class LP and MIP) is printed beside it.
 
-The script is slow (minutes for 200x7): it measures how much the class model loses by
-summing its agents' runs and breaks, and is not part of ``solve``.
+The script is slow (14-21 minutes for 200x7 on 2 cores): it measures how much the class
+model loses by summing its agents' runs and breaks, and is not part of ``solve``.
 """
 
 from __future__ import annotations
