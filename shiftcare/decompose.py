@@ -136,6 +136,11 @@ class LargeOptions:
     rounds of ``round_blocks``; False = ``round_blocks`` only."""
 
 
+def worker_count(workers: int) -> int:
+    """Workers to use: ``workers``, or one per core when it is 0 (or less)."""
+    return workers if workers > 0 else os.cpu_count() or 1
+
+
 def is_large(problem: Problem) -> bool:
     """Whether ``problem`` has more agent-dates than ``LARGE_AGENT_DAYS``."""
     return len(problem.agents) * problem.days > LARGE_AGENT_DAYS
@@ -678,7 +683,7 @@ def improve_roster(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
             problem, required, mode, start,
             min(deadline, time.monotonic() + options.column_share
                 * options.time_limit_seconds), options.column_shift_moves,
-            options.workers if options.workers > 0 else os.cpu_count() or 1)
+            worker_count(options.workers))
         log.info("column generation: %d date re-plans kept", kept)
         stage_size = ModelSize(*master_size)
         report(_fast_objective(problem, _split_roster(problem, start), required))
@@ -704,8 +709,7 @@ def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64],
     """The understaffing bound's process (``bound.BackgroundBound``), given the time
     until the column stage (the shift plan, weekly match and start re-planning use one
     core); none with fewer than two workers, where it would take the roster's time."""
-    workers = 0 if options is None else options.workers or os.cpu_count() or 1
-    if options is None or workers < 2:
+    if options is None or worker_count(options.workers) < 2:
         return BackgroundBound(None, None)
     seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
     return BackgroundBound.start(problem, required, mode, seconds)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -13,7 +12,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds, understaffing_lower_bound
-from shiftcare.decompose import LargeOptions, is_large, solve_large
+from shiftcare.decompose import LargeOptions, is_large, solve_large, worker_count
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
@@ -109,7 +108,7 @@ def solver_parameters(problem: Problem, options: SolveOptions) -> cp_model.CpSol
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = options.time_limit(problem)
     workers = settings.workers if options.workers is None else options.workers
-    solver.parameters.num_workers = workers if workers > 0 else max(1, os.cpu_count() or 1)
+    solver.parameters.num_workers = worker_count(workers)
     solver.parameters.random_seed = settings.seed if options.seed is None else options.seed
     solver.parameters.log_search_progress = options.log_search
     return solver
