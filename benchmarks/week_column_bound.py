@@ -36,8 +36,15 @@ import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
-from shiftcare.activities import OFF_PHONE, AgentDate, Programme, StressLimits, stress_limits
-from shiftcare.bound import agent_classes, understaffing_lower_bound
+from shiftcare.activities import (
+    OFF_PHONE,
+    AgentDate,
+    Programme,
+    StressLimits,
+    phone_gains,
+    stress_limits,
+)
+from shiftcare.bound import _history_streak, agent_classes, understaffing_lower_bound
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
 from shiftcare.problem import Mode, Problem
@@ -77,27 +84,19 @@ class WeekPricing:
         self.candidates = [[[c for c in candidate_shifts(problem, group[0], day) if not c.blockers]
                             for day in range(problem.days)] for group in classes]
         self.masks: dict[tuple[object, ...], npt.NDArray[np.bool_]] = {}
+        self.no_counts = np.zeros_like(required)
 
     def _profile(self, agent_index: int) -> tuple[object, ...]:
         agent = self.problem.agents[agent_index]
         return agent.skills, agent.complaint_eligible, agent.max_complaint_stretch_minutes
 
-    def _allowed(self, agent_index: int, first: int, length: int) -> npt.NDArray[np.bool_]:
-        """Per (queue, offset): whether the agent may take that queue then."""
-        key = (self._profile(agent_index), first, length)
+    def _allowed(self, item: AgentDate) -> npt.NDArray[np.bool_]:
+        """Per (queue, offset of the item's shift): whether its agent may take that queue
+        then (``activities.phone_gains``: skills, a requirement, complaint eligibility)."""
+        key = (self._profile(item.agent_index), item.first, len(item.labels))
         if key not in self.masks:
-            problem, required = self.problem, self.required
-            agent = problem.agents[agent_index]
-            heavy = problem.complaint_heavy()
-            horizon = required.shape[1]
-            allowed = np.zeros((len(problem.queues), length), dtype=bool)
-            span = min(horizon, first + length) - first
-            for q, queue in enumerate(problem.queues):
-                if queue.id in agent.skills:
-                    allowed[q, :span] = required[q, first:first + span] > 0
-                    if not agent.complaint_eligible:
-                        allowed[q, :span] &= ~heavy[q, first:first + span]
-            self.masks[key] = allowed
+            self.masks[key] = ~np.isnan(phone_gains(self.problem, self.required, MODE, item,
+                                                    self.no_counts))
         return self.masks[key]
 
     def day_pattern(self, agent_index: int, candidate: Candidate,
@@ -108,12 +107,12 @@ class WeekPricing:
         interval = problem.interval_minutes
         first = candidate.start // interval
         length = candidate.shift_type.length_minutes // interval
-        allowed = self._allowed(agent_index, first, length)
-        gains = np.full(allowed.shape, np.nan)
-        gains[allowed] = duals[:, first:first + length][allowed]
         shift = Shift(problem.agents[agent_index].id, candidate.day, candidate.shift_type.id,
                       candidate.start, candidate.end)
         item = AgentDate(agent_index, shift, first, [OFF_PHONE] * length)
+        allowed = self._allowed(item)
+        gains = np.full(allowed.shape, np.nan)
+        gains[allowed] = duals[:, first:first + length][allowed]
         found = Programme.of(problem, item, gains, self.limits, place_breaks=True).best(problem)
         if found is None:
             return None
@@ -149,8 +148,7 @@ class WeekPricing:
         agent = self.problem.agents[agent_index]
         rest = round(agent.min_rest_hours * 60)
         most_paid = round(agent.max_hours * 60)
-        history = self.problem.history_of(agent.id)
-        streak = 0 if history is None else history.consecutive_days_worked
+        streak = _history_streak(self.problem, agent_index)
         states: dict[WeekState, tuple[float, tuple[DayPattern, ...]]] = {
             (-math.inf, streak, 0, 0): (0.0, ())}
         for patterns in days:
