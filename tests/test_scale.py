@@ -611,29 +611,109 @@ def test_workable_dates_keeps_max_days_and_consecutive_days(
     assert workable_dates(frozenset(dates), max_days, max_consecutive, streak) == most
 
 
+def _one_class_plan(problem: Problem, counts: dict[tuple[int, int, str, int], int],
+                    ) -> shiftplan.ShiftPlan:
+    """A plan of ``counts`` for the problem's one contract class."""
+    classes = contract_classes(problem, "stress-aware")
+    assert len(classes) == 1
+    return shiftplan.ShiftPlan(classes, counts, 0.0, 0.0, np.ones((1, problem.num_intervals)))
+
+
+def _dates_of(problem: Problem, loads: list[shiftplan.AgentLoad]) -> dict[str, list[int]]:
+    return {problem.agents[load.agent_index].id: [c.day for c in load.shifts] for load in loads}
+
+
+def _three_agents_one_date_each() -> tuple[Problem, shiftplan.ShiftPlan]:
+    """Three agents of one contract, one date each at most: A1 may work only the first
+    date, A2 not the second, A3 not the third; two shifts are planned on the first date
+    and one on the third. Date by date, A2 and A3 tie on the first date (one date left
+    of two open ones each) and the first agent, A2, takes it, so the third date's shift
+    is dropped; matched over the horizon, A3 takes the first date and A2 the third."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent(f"A{i}", max_days=1) for i in (1, 2, 3)], days=3,
+                           need={("main", tiny.at(8), tiny.at(12)): 1})
+    problem = problem.replace(availability=(
+        Availability("A1", 1, "off"), Availability("A1", 2, "off"),
+        Availability("A2", 1, "off"), Availability("A3", 2, "off")))
+    return problem, _one_class_plan(problem, {(0, 0, "day", 8 * 60): 2,
+                                              (0, 2, "day", 2 * 1440 + 8 * 60): 1})
+
+
 def test_weekly_match_names_agents_the_date_by_date_pass_runs_out_of() -> None:
-    """Two agents of one contract, one shift planned on the first date and two on the
-    second; A1 worked 5 dates in a row before the horizon (at most 6), so whoever takes
-    the first date must be A2. Date by date the first date goes to A1 (tied urgency,
-    first agent) and a second-date shift is dropped; the weekly match names all three."""
+    problem, plan = _three_agents_one_date_each()
+    by_date = _dates_of(problem, shiftplan.assign_agents(problem, plan))
+    matched = shiftplan.match_week(problem, plan, 5.0)
+    assert matched is not None
+    assert by_date == {"A1": [0], "A2": [0], "A3": []}
+    assert _dates_of(problem, matched[0]) == {"A1": [0], "A2": [2], "A3": [0]}
+    assert sum(matched[1].values()) == 0
+
+
+def test_a_class_left_short_date_by_date_is_matched_alone() -> None:
+    problem, plan = _three_agents_one_date_each()
+    by_date = shiftplan.assign_agents(problem, plan)
+    options = shiftplan._options(problem)
+    rematched = shiftplan.match_classes(problem, plan, by_date, options,
+                                        time.monotonic() + 5.0)
+    assert _dates_of(problem, rematched) == {"A1": [0], "A2": [2], "A3": [0]}
+    assert _dates_of(problem, shiftplan.assign_agents(problem, plan, match_seconds=5.0)) \
+        == {"A1": [0], "A2": [2], "A3": [0]}
+
+
+def test_date_by_date_gives_out_first_to_agents_with_fewest_dates_to_spare() -> None:
+    """One date each at most; A1 is off on the second date, A2 is not. The first date's
+    shift goes to A1 (one shift left for one open date) rather than to the first agent
+    with the shortest streak: A2 is the only one left who may work the second date."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent("A2", max_days=1), tiny.agent("A1", max_days=1)],
+                           days=2, need={("main", tiny.at(8), tiny.at(12)): 1})
+    problem = problem.replace(availability=(Availability("A1", 1, "off"),))
+    plan = _one_class_plan(problem, {(0, 0, "day", 8 * 60): 1, (0, 1, "day", 1440 + 8 * 60): 1})
+    assert _dates_of(problem, shiftplan.assign_agents(problem, plan)) == {"A2": [1], "A1": [0]}
+
+
+def test_date_by_date_gives_out_first_to_agents_with_the_shortest_streak() -> None:
+    """Two agents of one contract (at most 6 dates in a row), one shift planned on the
+    first date and two on the second; A1 worked 5 dates in a row before the horizon, so
+    whoever takes the first date must be A2, whose run of dates through it is shorter:
+    all three are named date by date."""
     from tests import tiny
 
     problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")], days=2,
                            need={("main", tiny.at(8), tiny.at(12)): 1,
                                  ("main", tiny.at(32), tiny.at(36)): 2})
     problem = problem.replace(history=(History("A1", -24 * 60, 5),))
+    plan = _one_class_plan(problem, {(0, 0, "day", 8 * 60): 1, (0, 1, "day", 1440 + 8 * 60): 2})
+    assert _dates_of(problem, shiftplan.assign_agents(problem, plan)) == {"A1": [1],
+                                                                          "A2": [0, 1]}
+
+
+@pytest.mark.parametrize(("max_days", "expected"), [
+    (1, {"G1": [], "B1": [1]}),
+    (2, {"G1": [], "B1": [0, 1]}),
+])
+def test_stand_ins_come_only_from_classes_with_shifts_to_spare(
+        max_days: int, expected: dict[str, list[int]]) -> None:
+    """G1 (general) is off on the first date, where its class has a shift planned; B1
+    (general and complaints) may stand in but has its own class's shift planned on the
+    second date. With one date at most B1 keeps it (the general shift is dropped); with
+    two it works both."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent("G1", skills=("main",)),
+                            tiny.agent("B1", skills=("main", "calm"), max_days=max_days)],
+                           days=2, need={("main", tiny.at(8), tiny.at(12)): 1},
+                           queues=("main", "calm"))
+    problem = problem.replace(availability=(Availability("G1", 0, "off"),))
     classes = contract_classes(problem, "stress-aware")
-    assert len(classes) == 1
-    counts = {(0, 0, "day", 8 * 60): 1, (0, 1, "day", 1440 + 8 * 60): 2}
-    plan = shiftplan.ShiftPlan(classes, counts, 0.0, 0.0,
-                               np.ones((1, problem.num_intervals)))
-    by_date = shiftplan.assign_agents(problem, plan)
-    matched = shiftplan.assign_agents(problem, plan, match_seconds=5.0)
-    assert sum(len(load.shifts) for load in by_date) == 2
-    assert sum(len(load.shifts) for load in matched) == 3
-    first = {problem.agents[load.agent_index].id for load in matched
-             if any(c.day == 0 for c in load.shifts)}
-    assert first == {"A2"}
+    general = next(c for c, group in enumerate(classes) if problem.agents[group[0]].id == "G1")
+    both = 1 - general
+    plan = shiftplan.ShiftPlan(classes, {(general, 0, "day", 8 * 60): 1,
+                                         (both, 1, "day", 1440 + 8 * 60): 1},
+                               0.0, 0.0, np.ones((2, problem.num_intervals)))
+    assert _dates_of(problem, shiftplan.assign_agents(problem, plan)) == expected
 
 
 _PLAN_DIGEST = """
