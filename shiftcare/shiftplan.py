@@ -422,9 +422,9 @@ def match_week(problem: Problem, plan: ShiftPlan, seconds: float,
 
     One binary per agent and planned shift kind the agent may work as planned (its
     class's, or with ``stand_ins`` another class's when the agent has at least that
-    class's skills): at
-    most the planned count per kind, one shift per agent and date, max days, max paid
-    minutes, min rest between shifts, max consecutive days (History included). It
+    class's skills): at most the planned count per kind, one shift per agent and date,
+    max days, max paid minutes, min rest between shifts, max consecutive days (History
+    included). It
     maximises what the named shifts are worth (``_shift_value``: the LP's value of
     their phone time less their pay; one more for an agent of the shift's own class)
     less one per minimum paid minute still missing. Giving out date by date, an agent
