@@ -119,8 +119,6 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
 
 DIVE_ROUNDS = 30
 """LP re-solves of the shift plan's dive (``_dive``)."""
-MIN_MATCH_SECONDS = 0.5
-"""A class is not matched alone (``match_classes``) with less time than this."""
 DIVE_SHARE = 0.34
 """Share of the fractional shift counts each dive round fixes."""
 DIVE_TOLERANCE = 1e-6
@@ -268,6 +266,10 @@ def _urgency(problem: Problem, load: AgentLoad, day: int, open_dates: list[int])
     return missing / max(1, left)
 
 
+MIN_MATCH_SECONDS = 0.5
+"""A class is not matched alone (``match_classes``) with less time than this."""
+
+
 def assign_agents(problem: Problem, plan: ShiftPlan,
                   match_seconds: float = 0.0) -> list[AgentLoad]:
     """Named agents for the planned shifts.
@@ -395,8 +397,7 @@ def _spare_shifts(problem: Problem, plan: ShiftPlan, left: dict[PlanKey, int],
     for agent_index in plan.classes[class_index]:
         load = loads[agent_index]
         capacity += min(_shifts_left(problem, load),
-                        sum(1 for d in open_dates[agent_index]
-                            if d >= day and not load.works_on(d)))
+                        _dates_left(load, open_dates[agent_index], day))
     planned = sum(n for (c, d, _, _), n in left.items() if c == class_index and d >= day)
     return capacity - planned
 
@@ -568,13 +569,17 @@ def _shifts_left(problem: Problem, load: AgentLoad) -> int:
     return min(agent.max_days - len(load.shifts), minutes_left // max(1, shortest))
 
 
+def _dates_left(load: AgentLoad, open_dates: list[int], day: int) -> int:
+    """The agent's open dates from ``day`` on that it does not work yet."""
+    return sum(1 for d in open_dates if d >= day and not load.works_on(d))
+
+
 def _capacity_share(problem: Problem, load: AgentLoad, open_dates: list[int], day: int,
                     ) -> float:
     """Shifts the agent may still work (``_shifts_left``) per open date it has not worked
     from ``day`` on: near 1, it must work nearly every date left to use what its
     contract allows."""
-    dates_left = sum(1 for d in open_dates if d >= day and not load.works_on(d))
-    return _shifts_left(problem, load) / max(1, dates_left)
+    return _shifts_left(problem, load) / max(1, _dates_left(load, open_dates, day))
 
 
 def _ranked(problem: Problem, loads: list[AgentLoad],
