@@ -13,6 +13,7 @@ enforcement literals are dropped, which only weakens the bound.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -371,11 +372,9 @@ class BackgroundBound:
         process is stopped either way (``stop``)."""
         value: float | None = None
         if self.receiver is not None:
-            try:
+            with contextlib.suppress(EOFError):  # the process ended without sending
                 if self.receiver.poll(0):
                     value = self.receiver.recv()
-            except EOFError:
-                value = None
         self.stop()
         return value
 

@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -119,6 +120,25 @@ def test_solve_takes_the_large_path_above_the_threshold(
     assert objectives == sorted(objectives, reverse=True)
     assert all(bound <= objective for _, objective, bound in reports)
     assert info.understaffed_bound is None  # one worker: no core left for the bound
+
+
+@pytest.mark.parametrize(("max_agents", "column_share", "expected"), [
+    (1_000, 0.55, (0.55, 0.15)),
+    (3, 0.55, (0.70, 0.0)),
+    (3, 0.0, (0.0, 0.15)),
+])
+def test_window_share_goes_to_column_generation_above_a_size(
+        monkeypatch: pytest.MonkeyPatch, max_agents: int, column_share: float,
+        expected: tuple[float, float]) -> None:
+    """Four agents: windows keep their share up to the size, and above it column
+    generation takes it, unless column generation is off."""
+    from tests import tiny
+
+    problem = tiny.problem([tiny.agent(f"A{i}") for i in range(4)], days=1,
+                           need={("main", tiny.at(8), tiny.at(12)): 1})
+    monkeypatch.setattr(decompose, "WINDOW_MAX_AGENTS", max_agents)
+    options = decompose.LargeOptions(60.0, column_share=column_share, window_share=0.15)
+    assert decompose.stage_shares(problem, options) == pytest.approx(expected)
 
 
 def test_round_blocks_cover_every_agent_date_once(
@@ -659,6 +679,28 @@ def test_a_class_left_short_date_by_date_is_matched_alone() -> None:
     assert _dates_of(problem, rematched) == {"A1": [0], "A2": [2], "A3": [0]}
     assert _dates_of(problem, shiftplan.assign_agents(problem, plan, match_seconds=5.0)) \
         == {"A1": [0], "A2": [2], "A3": [0]}
+
+
+@pytest.mark.parametrize(("max_shifts", "whole_matches"), [(3, 1), (2, 0)])
+def test_the_week_is_matched_as_a_whole_only_up_to_a_size(
+        monkeypatch: pytest.MonkeyPatch, max_shifts: int, whole_matches: int) -> None:
+    """Three planned shifts: the whole-week match (stand-ins allowed) runs when the cap
+    allows three shifts and is left out below; the class match names the agents either
+    way."""
+    problem, plan = _three_agents_one_date_each()
+    calls: list[bool] = []
+    match_week = shiftplan.match_week
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("stand_ins", True))
+        return match_week(*args, **kwargs)
+
+    monkeypatch.setattr(shiftplan, "WHOLE_MATCH_MAX_SHIFTS", max_shifts)
+    monkeypatch.setattr(shiftplan, "match_week", spy)
+    loads = shiftplan.assign_agents(problem, plan, match_seconds=5.0)
+    assert calls.count(True) == whole_matches
+    assert calls.count(False) == 1
+    assert _dates_of(problem, loads) == {"A1": [0], "A2": [2], "A3": [0]}
 
 
 def test_date_by_date_gives_out_first_to_agents_with_fewest_dates_to_spare() -> None:
