@@ -37,10 +37,10 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
-    OFF_PHONE,
     AgentDate,
     Programme,
     StressLimits,
+    candidate_date,
     phone_gains,
     stress_limits,
 )
@@ -49,7 +49,6 @@ from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
 from shiftcare.problem import Mode, Problem
 from shiftcare.samples import build_generated
-from shiftcare.solution import Shift
 
 MODE: Mode = "stress-aware"
 CONVERGED = 0.01
@@ -99,17 +98,13 @@ class WeekPricing:
                                                     self.no_counts))
         return self.masks[key]
 
-    def day_pattern(self, agent_index: int, candidate: Candidate,
+    def day_pattern(self, candidate: Candidate,
                     duals: npt.NDArray[np.float64]) -> DayPattern | None:
         """The candidate shift's pattern worth the most under ``duals`` (None when its
         breaks cannot all be placed)."""
         problem = self.problem
-        interval = problem.interval_minutes
-        first = candidate.start // interval
-        length = candidate.shift_type.length_minutes // interval
-        shift = Shift(problem.agents[agent_index].id, candidate.day, candidate.shift_type.id,
-                      candidate.start, candidate.end)
-        item = AgentDate(agent_index, shift, first, [OFF_PHONE] * length)
+        item = candidate_date(problem, candidate)
+        first, length = item.first, len(item.labels)
         allowed = self._allowed(item)
         gains = np.full(allowed.shape, np.nan)
         gains[allowed] = duals[:, first:first + length][allowed]
@@ -133,7 +128,7 @@ class WeekPricing:
                 for candidate in day_candidates:
                     key = (self._profile(group[0]), candidate.start, candidate.shift_type.id)
                     if key not in patterns:
-                        patterns[key] = self.day_pattern(group[0], candidate, duals)
+                        patterns[key] = self.day_pattern(candidate, duals)
                     pattern = patterns[key]
                     if pattern is not None and pattern.worth > 0:
                         found.append(pattern)

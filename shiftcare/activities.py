@@ -177,7 +177,7 @@ class Replanner:
         for most, cost, candidate in self._ranked_moves(item, moves):
             if most <= (current if best is None else max(current, best[0])) + 1e-9:
                 break
-            trial = candidate_date(self.problem, item, candidate)
+            trial = candidate_date(self.problem, candidate)
             gains = phone_gains(self.problem, self.required, self.mode, trial, self.counts,
                                 self.tie_weight)
             plan = best_labels_and_breaks(self.problem, trial, gains, self.limits)
@@ -383,12 +383,12 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
     return moves
 
 
-def candidate_date(problem: Problem, item: AgentDate, candidate: Candidate) -> AgentDate:
-    """The item's agent on ``candidate`` instead, off the phone all shift."""
+def candidate_date(problem: Problem, candidate: Candidate) -> AgentDate:
+    """The candidate's agent on its shift, off the phone all shift."""
     interval = problem.interval_minutes
-    shift = Shift(item.shift.agent_id, candidate.day, candidate.shift_type.id,
-                  candidate.start, candidate.end)
-    return AgentDate(item.agent_index, shift, candidate.start // interval,
+    shift = Shift(problem.agents[candidate.agent_index].id, candidate.day,
+                  candidate.shift_type.id, candidate.start, candidate.end)
+    return AgentDate(candidate.agent_index, shift, candidate.start // interval,
                      [OFF_PHONE] * (candidate.shift_type.length_minutes // interval))
 
 

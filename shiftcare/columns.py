@@ -186,7 +186,7 @@ class DateMaster:
         shapes = [shape(item)]
         if move_shifts:
             day = item.shift.day
-            shapes.extend(shape(candidate_date(problem, item, candidate))
+            shapes.extend(shape(candidate_date(problem, candidate))
                           for candidate in shift_moves(problem, item,
                                                        replanner.by_agent[item.agent_index],
                                                        replanner.unblocked,
