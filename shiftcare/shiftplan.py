@@ -75,6 +75,10 @@ class ShiftPlan:
     """Per (queue, interval): what one more agent on the phone saves in the LP (the dual
     of its coverage row, objective units); 0 where the requirement is met with room."""
 
+    def class_of(self) -> dict[int, int]:
+        """Agent index -> the index of its class."""
+        return {i: c for c, group in enumerate(self.classes) for i in group}
+
 
 def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                     seconds: float) -> ShiftPlan | None:
@@ -355,7 +359,7 @@ def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
     with the most urgent agent first and stand-ins before other starts.
     """
     open_dates = [agent_open_dates(problem, i) for i in range(len(problem.agents))]
-    class_of = {i: c for c, group in enumerate(plan.classes) for i in group}
+    class_of = plan.class_of()
     left = dict(counts)
     dropped = 0
     for day in range(problem.days):
@@ -432,12 +436,11 @@ def match_week(problem: Problem, plan: ShiftPlan, seconds: float,
     class's, or with ``stand_ins`` another class's when the agent has at least that
     class's skills): at most the planned count per kind, one shift per agent and date,
     max days, max paid minutes, min rest between shifts, max consecutive days (History
-    included). It
-    maximises what the named shifts are worth (``_shift_value``: the LP's value of
-    their phone time less their pay; one more for an agent of the shift's own class)
-    less one per minimum paid minute still missing. Giving out date by date, an agent
-    taken early in the week may be the only one left who could work a later shift; the
-    whole week sees that.
+    included). It maximises what the named shifts are worth (``_shift_value``: the LP's
+    value of their phone time less their pay; one more for an agent of the shift's own
+    class) less one per minimum paid minute still missing. Giving out date by date, an
+    agent taken early in the week may be the only one left who could work a later
+    shift; the whole week sees that.
 
     A MIP rather than CP-SAT: the match's LP relaxation is (nearly) whole, so SCIP
     proves the optimum of a 200-agent week in under a second where CP-SAT on 2 workers
@@ -449,7 +452,7 @@ def match_week(problem: Problem, plan: ShiftPlan, seconds: float,
         log.warning("shift plan: SCIP is not available; agents are named date by date")
         return None
     options = _options(problem) if options is None else options
-    class_of = {i: c for c, group in enumerate(plan.classes) for i in group}
+    class_of = plan.class_of()
     others = {c: set(_stand_ins(problem, group)) if stand_ins else set()
               for c, group in enumerate(plan.classes)}
     empty = _loads(problem)
@@ -578,7 +581,8 @@ def _shifts_left(problem: Problem, load: AgentLoad) -> int:
 
 def _dates_left(load: AgentLoad, open_dates: list[int], day: int) -> int:
     """The agent's open dates from ``day`` on that it does not work yet."""
-    return sum(1 for d in open_dates if d >= day and not load.works_on(d))
+    worked = {c.day for c in load.shifts}
+    return sum(1 for d in open_dates if d >= day and d not in worked)
 
 
 def _capacity_share(problem: Problem, load: AgentLoad, open_dates: list[int], day: int,
