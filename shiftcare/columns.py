@@ -19,11 +19,14 @@ break or time off, valid for the stress rules on its own) are the columns of an 
   (``activities.best_labels``); while time is left, the dives are freed and done
   again from the same LP, each with the columns the ones before priced.
 
-The best dive's patterns, each followed by single re-plans (``activities.descend``),
-replace the date's only when they cover the date better, so the roster never gets
-worse. The LP's optimum, once pricing with the breaks placed anew finds nothing,
-bounds only that date's activities on its fixed shifts (the other dates' fixed too), not
-the roster: the Summary's bound stays ``shiftcare.bound``'s.
+The best dive's patterns, each followed by single re-plans (``activities.descend``)
+and, on dates of up to ``QUEUE_MIP_MAX_AGENT_DATES`` agent-dates, with their queues
+re-assigned by MIP (``queuemip.assign_queues``, the shifts and breaks the dive chose
+fixed; ``QUEUE_MIP_SHARE`` of the date's time after pricing), replace the date's only
+when they cover the date better, so the roster never gets worse. The LP's optimum,
+once pricing with the breaks placed anew finds nothing, bounds only that date's
+activities on its fixed shifts (the other dates' fixed too), not the roster: the
+Summary's bound stays ``shiftcare.bound``'s.
 
 Measured on the seed-1 week of ``benchmarks/run_scale.py 200x7``, one start roster
 (agent-intervals short): Thursday 44 -> 18 (LP 15) in 12 s, Wednesday 59 -> 19 (LP 18)
@@ -68,6 +71,7 @@ from shiftcare.activities import (
     shift_moves,
 )
 from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem, too_close
+from shiftcare.queuemip import assign_queues, queue_lp_shortage
 from shiftcare.solution import Shift, Solution
 
 log = logging.getLogger("shiftcare")
@@ -85,6 +89,15 @@ about 10 ms on 200 agents' date)."""
 PRICING_SHARE = 0.6
 """Share of a date's time for column generation; the dive and the single re-plans take
 the rest (the dive took 2-4 s on 200 agents' dates of 14,000 columns)."""
+QUEUE_MIP_SHARE = 0.4
+"""Share of a date's time after pricing for re-assigning the best dive's queues by MIP
+(``queuemip.assign_queues``); the dives take the rest (measured on 200x7 at 60 s, one
+run per seed unless said, understaffed agent-minutes: 0.4 gave 6,570 and 6,555 on seed 1
+and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655; 0.6 6,735 and 8,685;
+without the MIP 6,615-6,705 and 8,640)."""
+QUEUE_MIP_MAX_AGENT_DATES = 500
+"""Dates with more agent-dates than this skip the queue MIP (their dives take all their
+time): SCIP was measured only on dates of up to 500 agents."""
 MIN_DATE_SECONDS = 0.5
 """A date is re-planned only with at least this much time for it (its master LP alone
 takes tenths of a second)."""
@@ -460,8 +473,11 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     one another from the same master (each with the columns the ones before priced)
     while the time left is at least what the last one took, the last left more
     agent-intervals short than the target (``TARGET_TOLERANCE``) and one of the last
-    ``STALL_DIVES`` found a better plan; the best is kept when it lowers the date's
-    coverage and pay cost."""
+    ``STALL_DIVES`` found a better plan. On dates of up to ``QUEUE_MIP_MAX_AGENT_DATES``
+    agent-dates ``QUEUE_MIP_SHARE`` of the time after pricing is kept for the queue MIP
+    (``_queues_assigned``), and each dive counts as short as the LP of that MIP
+    (``queuemip.queue_lp_shortage``) says its shifts and breaks allow. The best is kept
+    when it lowers the date's coverage and pay cost."""
     items = [item for item in replanner.dates if item.shift.day == day]
     if not items:
         return DateOutcome(False, 0, (0, 0))
@@ -473,26 +489,35 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     weight = replanner.problem.settings.weight_understaffing
     target = math.ceil(lp_value / weight - TARGET_TOLERANCE) if master.converged else -1
     best: tuple[float, list[_Plan], int] | None = None
+    best_score = math.inf
     dives = best_dive = 0
+    queue_mip = len(items) <= QUEUE_MIP_MAX_AGENT_DATES
+    dives_end = deadline - queue_mip * QUEUE_MIP_SHARE * (deadline - time.monotonic())
     while True:
         dive_started = time.monotonic()
-        columns = master.dive(deadline)
+        columns = master.dive(dives_end)
         if columns is None:
             break
         dives += 1
         cost = _dived_cost(replanner, master, columns, deadline)
-        if best is None or cost < best[0] - 1e-9:
+        rounded = short = int(_shortage(replanner, master.first, master.last).sum())
+        if queue_mip:  # judged by what the MIP can reach with its shifts and breaks
+            reach = queue_lp_shortage(replanner, items)
+            short = short if reach is None else math.ceil(reach - TARGET_TOLERANCE)
+        score = cost - weight * (rounded - short)
+        if best is None or score < best_score - 1e-9:
             best = (cost, _plans(items), sum(column.shape > 0 for column in columns))
-            best_dive = dives
-        short = int(_shortage(replanner, master.first, master.last).sum())
+            best_score, best_dive = score, dives
         log.debug("date %d: dive %d leaves %d agent-intervals short", day, dives, short)
         _restore(replanner, items, start)
         now = time.monotonic()
-        if deadline - now < now - dive_started or short <= target \
+        if dives_end - now < now - dive_started or short <= target \
                 or dives - best_dive >= STALL_DIVES:
             break
         master.undive()
     size = (master.solver.NumVariables(), master.solver.NumConstraints())
+    if best is not None and queue_mip:
+        best = _queues_assigned(replanner, master, best, target, deadline)
     if best is None:
         return DateOutcome(False, target, size)
     log.info("date %d: %d agent-dates, %d shifts moved, coverage %.1f -> %.1f agent-intervals"
@@ -503,6 +528,27 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     if kept:
         _restore(replanner, items, best[1])
     return DateOutcome(kept, target, size)
+
+
+def _queues_assigned(replanner: Replanner, master: DateMaster,
+                     best: tuple[float, list[_Plan], int], target: int, deadline: float,
+                     ) -> tuple[float, list[_Plan], int]:
+    """The best dive's plans with their queues re-assigned by MIP
+    (``queuemip.assign_queues``) when they leave more agent-intervals short than
+    ``target`` and the MIP lowers their cost, else ``best``."""
+    items = master.items
+    start = _plans(items)
+    _restore(replanner, items, best[1])
+    pay = best[0] - coverage_cost(replanner, master.first, master.last)
+    short = int(_shortage(replanner, master.first, master.last).sum())
+    found = short > target and assign_queues(replanner, items, deadline)
+    cost = coverage_cost(replanner, master.first, master.last) + pay
+    log.info("date %d: queues by MIP, coverage %.1f -> %.1f agent-intervals",
+             items[0].shift.day, (best[0] - pay) / replanner.problem.settings.weight_understaffing,
+             (cost - pay) / replanner.problem.settings.weight_understaffing)
+    improved = (cost, _plans(items), best[2]) if found and cost < best[0] - 1e-9 else best
+    _restore(replanner, items, start)
+    return improved
 
 
 _Plan = tuple[Shift, int, list[Label]]

@@ -9,7 +9,8 @@ stress rule: ``shiftcare.greedy``'s and the shift plan's of
 (another start, shift type or date off) by dynamic programming (``shiftcare.activities``,
 ``REPLAN_SHARE`` of the time limit), re-plans each date's activities for all its agents
 together by column generation (``shiftcare.columns``, ``COLUMN_SHARE``; as many dates at
-once, each in its own process, as there are workers), re-places the activities of
+once, each in its own process, as there are workers; each date's best dive with its
+queues re-assigned by MIP, ``shiftcare.queuemip``), re-places the activities of
 windows of a few hours of the dates still short of more than their LP allows, every
 agent of the date at once, with CP-SAT (``improve_windows``, ``WINDOW_SHARE``), and then,
 until the time limit, re-solves one *block* (some agents on a window of dates) at a

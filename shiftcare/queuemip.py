@@ -1,0 +1,229 @@
+"""Re-assign the queues of every agent on one date at once, by MIP, shifts and breaks fixed.
+
+Column generation (``shiftcare.columns``) picks each agent's shift, breaks and queues
+from an LP and rounds it by diving; the dive's rounding loses most where agents must
+trade complaint runs and recoveries. With the date's shifts and breaks as they are, the
+queue assignment alone is a small MIP whose LP is nearly whole: per agent-date and
+interval on shift, one binary per queue the agent may take (skills, a requirement,
+complaint eligibility in stress-aware mode), at most one of them, none in a break; an
+interval on none is time off the phone (recovery). The stress rules are linear rows
+over each agent's complaint-heavy intervals (``complaint_rows``): at most the stretch
+cap of any ``cap + 1`` in a row, off the phone for ``recovery_break`` intervals after
+``recovery_after`` in a row that then end, at most the daily cap. Coverage rows count
+the agents short per queue and interval against what the other dates' agents leave
+required, and their sum is the objective; single re-plans after it
+(``activities.descend``) take surplus agents off the phone where the rules allow. SCIP
+starts from the current assignment as a hint; the caller keeps the result only when it
+covers better, so the roster never gets worse.
+
+Measured on the seed-1 week of ``benchmarks/run_scale.py 200x7`` as it left the column
+stage of a 60 s run (461 agent-intervals short over six dates), 20 s a date at most:
+437 agent-intervals short, each date's own LP value, SCIP proving it in 0.1-16 s on all
+but one (18 against 16 when its 20 s ran out); the LP's optimum was whole-valued on
+every date of that week and of the seed-2 week. CP-SAT on the same rows (2 workers)
+reached 443 in 20 s a date and proved no date but the smallest; SCIP with the breaks
+free too (one binary per break start) stayed at its hint in 6 s on five dates of six.
+In 60 s runs of the whole pipeline, seeds 0 / 1 / 2: 8,265 (the bound) / 6,570 and
+6,555 / 8,640-8,685 understaffed agent-minutes, against 8,310 / 6,615-6,705 / 8,640
+without it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from shiftcare.activities import (
+    OFF_PHONE,
+    AgentDate,
+    Label,
+    Replanner,
+    StressLimits,
+    count_phone,
+    descend,
+    phone_gains,
+)
+
+log = logging.getLogger("shiftcare")
+
+MIN_MIP_SECONDS = 0.5
+"""A date's MIP is not started with less time than this left."""
+DESCEND_SECONDS = 1.0
+"""Single re-plans of a date's agent-dates after its MIP, at most."""
+
+
+@dataclass
+class DateQueueModel:
+    """One date's queue-assignment MIP (``pywraplp`` with SCIP)."""
+
+    solver: pywraplp.Solver
+    items: list[AgentDate]
+    queue_ids: tuple[str, ...]
+    whole: bool
+    """Whether the queue variables are binary (SCIP), else continuous (GLOP: the LP)."""
+    on_queue: dict[tuple[int, int, int], pywraplp.Variable] = field(default_factory=dict)
+    """Per (item position, queue, offset in its shift): the agent on that queue then."""
+    uncovered: int = 0
+    """Agents short where none of the items may take the queue (a constant)."""
+
+    @classmethod
+    def of(cls, replanner: Replanner, items: list[AgentDate],
+           whole: bool = True) -> DateQueueModel | None:
+        """The MIP (``whole``) or its LP of ``items`` (one date's agent-dates, their phone
+        time out of the replanner's counts); None when the solver is not available."""
+        solver = pywraplp.Solver.CreateSolver("SCIP" if whole else "GLOP")
+        if solver is None:
+            return None
+        problem = replanner.problem
+        model = cls(solver, items, tuple(queue.id for queue in problem.queues), whole)
+        for position, item in enumerate(items):
+            model._add_agent_date(replanner, position, item)
+        model._add_coverage(replanner)
+        return model
+
+    def _add_agent_date(self, replanner: Replanner, position: int, item: AgentDate) -> None:
+        """The item's queue variables, at most one an interval, and its stress rows."""
+        problem = replanner.problem
+        heavy = problem.complaint_heavy()
+        allowed = ~np.isnan(phone_gains(problem, replanner.required, replanner.mode, item,
+                                        replanner.counts))
+        phone: dict[int, list[pywraplp.Variable]] = {}
+        on_heavy: dict[int, list[pywraplp.Variable]] = {}
+        for queue, offset in zip(*np.nonzero(allowed), strict=True):
+            if item.labels[offset][0] == "break":
+                continue
+            variable = self.solver.Var(0, 1, self.whole, f"x{position}_{queue}_{offset}")
+            self.on_queue[position, int(queue), int(offset)] = variable
+            phone.setdefault(int(offset), []).append(variable)
+            if heavy[queue, item.first + offset]:
+                on_heavy.setdefault(int(offset), []).append(variable)
+        for variables in phone.values():
+            if len(variables) > 1:
+                self.solver.Add(self.solver.Sum(variables) <= 1)
+        if replanner.limits is not None:
+            cap = (problem.agents[item.agent_index].max_complaint_stretch_minutes
+                   // problem.interval_minutes)
+            complaint_rows(self.solver, len(item.labels), phone, on_heavy, cap,
+                           replanner.limits)
+
+    def _add_coverage(self, replanner: Replanner) -> None:
+        """Agents short per queue and interval the date's agents may take, the objective
+        (the other intervals are a constant; surplus agents are left to the single
+        re-plans after it, which take them off the phone where the rules allow)."""
+        solver = self.solver
+        by_cell: dict[tuple[int, int], list[pywraplp.Variable]] = {}
+        for (position, queue, offset), variable in self.on_queue.items():
+            by_cell.setdefault((queue, self.items[position].first + offset), []).append(
+                variable)
+        shortages = []
+        for (queue, interval), variables in by_cell.items():
+            need = int(replanner.required[queue, interval] - replanner.counts[queue, interval])
+            if need > 0:
+                short = solver.NumVar(0, need, "")
+                solver.Add(solver.Sum(variables) + short >= need)
+                shortages.append(short)
+        solver.Minimize(solver.Sum(shortages))
+        first = min(item.first for item in self.items)
+        last = min(replanner.required.shape[1],
+                   max(item.first + len(item.labels) for item in self.items))
+        need = np.clip(replanner.required - replanner.counts, 0, None)[:, first:last]
+        taken = [(queue, interval - first) for queue, interval in by_cell
+                 if first <= interval < last]
+        self.uncovered = int(need.sum() - sum(need[cell] for cell in taken))
+
+    def lp_shortage(self) -> float | None:
+        """Agents short over the date's span in the LP's optimum (``whole`` False), the
+        constant included; None when GLOP did not solve it."""
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        return self.solver.Objective().Value() + self.uncovered
+
+    def _label(self, queue: int) -> Label:
+        """The label of an interval on ``queue``."""
+        return ("phone", self.queue_ids[queue], True)
+
+    def solve(self, seconds: float) -> list[list[Label]] | None:
+        """The items' labels in SCIP's best assignment within ``seconds``, hinted with
+        their current ones; None when it found none."""
+        cells = list(self.on_queue)
+        self.solver.SetHint(
+            [self.on_queue[cell] for cell in cells],
+            [float(self.items[position].labels[offset] == self._label(queue))
+             for position, queue, offset in cells])
+        self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        if self.solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return None
+        labels = [[label if label[0] == "break" else OFF_PHONE for label in item.labels]
+                  for item in self.items]
+        for (position, queue, offset), variable in self.on_queue.items():
+            if variable.solution_value() > 0.5:
+                labels[position][offset] = self._label(queue)
+        return labels
+
+
+def complaint_rows(solver: pywraplp.Solver, length: int,
+                   phone: dict[int, list[pywraplp.Variable]],
+                   on_heavy: dict[int, list[pywraplp.Variable]], cap: int,
+                   limits: StressLimits) -> None:
+    """The stress rules of one agent-date of ``length`` intervals whose queue variables
+    are ``phone`` (per offset) and ``on_heavy`` (those of complaint-heavy queues): at
+    most ``cap`` complaint-heavy intervals in any ``cap + 1`` in a row; after
+    ``recovery_after`` in a row that end, ``recovery_break`` intervals off the phone (a
+    break counts: it has no variable); at most the daily cap in all."""
+    def heavy_sum(offsets: range) -> pywraplp.LinearExpr:
+        return solver.Sum([v for offset in offsets for v in on_heavy.get(offset, [])])
+
+    for start in range(max(length - cap, 1)):
+        window = range(start, min(start + cap + 1, length))
+        if any(offset in on_heavy for offset in window):
+            solver.Add(heavy_sum(window) <= cap)
+    run = limits.recovery_after
+    for end in range(run - 1, length - 1):
+        stretch = range(end - run + 1, end + 1)
+        if not all(offset in on_heavy for offset in stretch):
+            continue
+        for after in range(end + 1, min(end + 1 + limits.recovery_break, length)):
+            if after in phone:
+                solver.Add(heavy_sum(stretch) - heavy_sum(range(end + 1, end + 2))
+                           + solver.Sum(phone[after]) <= run)
+    if on_heavy and limits.daily_cap < len(on_heavy):
+        solver.Add(heavy_sum(range(length)) <= limits.daily_cap)
+
+
+def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float) -> bool:
+    """Re-assign the queues of ``items`` (one date's agent-dates) together
+    (``DateQueueModel``) until ``deadline`` (``time.monotonic()``), then re-plan each
+    alone (``activities.descend``: surplus agents off the phone where the rules allow).
+    False, with nothing changed, when there was no time or SCIP found no assignment; the
+    caller keeps the result only when it covers better."""
+    if not items or deadline - time.monotonic() < MIN_MIP_SECONDS:
+        return False
+    for item in items:
+        count_phone(replanner.problem, item, replanner.counts, -1)
+    model = DateQueueModel.of(replanner, items)
+    found = None if model is None else model.solve(deadline - time.monotonic())
+    for item in items:
+        count_phone(replanner.problem, item, replanner.counts, 1)
+    if found is None:
+        return False
+    for item, labels in zip(items, found, strict=True):
+        replanner.relabel(item, labels)
+    descend(replanner, min(deadline, time.monotonic() + DESCEND_SECONDS), items)
+    return True
+
+
+def queue_lp_shortage(replanner: Replanner, items: list[AgentDate]) -> float | None:
+    """Agents short over the span of ``items`` (one date's agent-dates) in the LP of
+    their queue MIP (``DateQueueModel.lp_shortage``): what the MIP can at best reach with
+    their shifts and breaks, and on the 200x7 weeks measured what it did reach."""
+    for item in items:
+        count_phone(replanner.problem, item, replanner.counts, -1)
+    model = DateQueueModel.of(replanner, items, whole=False)
+    value = None if model is None else model.lp_shortage()
+    for item in items:
+        count_phone(replanner.problem, item, replanner.counts, 1)
+    return value

@@ -1,0 +1,165 @@
+"""One date's queues re-assigned together by MIP, shifts and breaks fixed
+(``shiftcare.queuemip``)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from shiftcare import columns
+from shiftcare.activities import (
+    AgentDate,
+    Replanner,
+    best_labels,
+    phone_gains,
+    replanned_solution,
+)
+from shiftcare.evaluate import validate
+from shiftcare.greedy import greedy_roster
+from shiftcare.problem import BreakRule, Problem
+from shiftcare.queuemip import assign_queues, queue_lp_shortage
+from shiftcare.solution import Solution
+from shiftcare.solve import SolveOptions, solve
+from shiftcare.staffing import required_agents
+from tests import tiny
+from tests.tiny import idle_roster, understaffed
+
+
+def _complaints_all_shift(agents: int = 1, stretch: int = 60, **settings: int) -> Problem:
+    """``agents`` agents (stretch cap ``stretch`` minutes) on 08:00-12:00 and one
+    complaint-heavy queue needing all of them all shift: only the stress rules keep
+    anyone off the phone."""
+    people = [tiny.agent(f"A{i}", skills=("hot",), max_complaint_stretch_minutes=stretch)
+              for i in range(1, agents + 1)]
+    return tiny.problem(
+        people, [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
+        need={("hot", tiny.at(8), tiny.at(12)): agents},
+        share={("hot", tiny.at(8), tiny.at(12)): 1.0}, queues=("hot",), **settings)
+
+
+def _assigned(problem: Problem, start: Solution | None = None) -> tuple[Replanner, bool]:
+    """The replanner of ``start`` (``problem``'s idle roster by default) after
+    ``assign_queues`` on its one date, and what that returned."""
+    required = required_agents(problem)
+    replanner = Replanner.of(problem, required, "stress-aware",
+                             idle_roster(problem) if start is None else start)
+    found = assign_queues(replanner, list(replanner.dates), time.monotonic() + 20)
+    return replanner, found
+
+
+def _short_intervals(replanner: Replanner) -> int:
+    """Agent-intervals short over the horizon in the replanner's counts."""
+    return int(np.clip(replanner.required - replanner.counts, 0, None).sum())
+
+
+@pytest.mark.parametrize(("changes", "stretch", "covered"), [
+    ({}, 60, 13),  # runs of 4 (the stretch cap), each followed by 1 interval of recovery
+    ({}, 30, 11),  # runs of 2 under a 30-minute cap: one interval off after each
+    ({"recovery_break_minutes": 30}, 60, 12),  # runs of 4, 2 intervals of recovery each
+    ({"max_complaint_minutes_per_day": 120}, 60, 8),  # the daily cap: 8 intervals
+])
+def test_each_stress_rule_holds_and_binds_exactly(changes: dict[str, int], stretch: int,
+                                                  covered: int) -> None:
+    """One agent alone on a complaint queue for 16 intervals: the MIP's assignment breaks
+    no rule by the validator and covers exactly the most any valid day covers (counted
+    by hand, and by the single agent's exact programme ``best_labels``), so each rule is
+    neither left out nor drawn tighter than it is."""
+    problem = _complaints_all_shift(stretch=stretch, **changes)
+    replanner, found = _assigned(problem)
+    assert found
+    item = replanner.dates[0]
+    roster = replanned_solution(problem, idle_roster(problem), {item.shift: item})
+    assert validate(problem, roster) == ()
+    assert 16 - _short_intervals(replanner) == covered
+    gains = phone_gains(problem, replanner.required, "stress-aware", item,
+                        np.zeros_like(replanner.counts))
+    _, worth = best_labels(problem, item, gains, replanner.limits)
+    assert worth == pytest.approx(covered * problem.settings.weight_understaffing)
+
+
+def test_agents_trading_complaint_runs_reach_cp_sat_optimum() -> None:
+    """Three agents, a complaint queue needing two and a calm one needing one all shift:
+    from everyone off the phone the MIP breaks no rule and leaves exactly as many
+    agent-minutes short as CP-SAT's proven optimum of the whole problem."""
+    agents = [tiny.agent(f"A{i}", skills=("calm", "hot")) for i in range(1, 4)]
+    problem = tiny.problem(
+        agents, [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
+        need={("hot", tiny.at(8), tiny.at(12)): 2, ("calm", tiny.at(8), tiny.at(12)): 1},
+        share={("hot", tiny.at(8), tiny.at(12)): 1.0}, queues=("calm", "hot"))
+    required = required_agents(problem)
+    idle = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
+    lp_short = queue_lp_shortage(idle, list(idle.dates))
+    replanner, found = _assigned(problem)
+    assert found
+    origins = {item.shift: item for item in replanner.dates}
+    roster = replanned_solution(problem, idle_roster(problem), origins)
+    assert validate(problem, roster) == ()
+    assert lp_short is not None and lp_short <= _short_intervals(replanner) + 1e-6
+    optimum = solve(problem, SolveOptions(time_limit_seconds=30, workers=1), None, required)
+    assert optimum.info.status == "OPTIMAL"
+    assert understaffed(problem, roster, required) == understaffed(problem, optimum, required)
+    assert understaffed(problem, roster, required) < understaffed(problem, idle_roster(problem),
+                                                                   required)
+
+
+def test_the_queue_lp_counts_need_no_agent_of_the_date_may_take() -> None:
+    """Agents skilled only on the calm queue: the complaint queue's 16 agent-intervals
+    short are in the LP's shortage though no variable covers them, and the calm queue
+    (need 1, two agents) adds nothing."""
+    agents = [tiny.agent(f"A{i}", skills=("calm",)) for i in range(1, 3)]
+    problem = tiny.problem(
+        agents, [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
+        need={("hot", tiny.at(8), tiny.at(12)): 1, ("calm", tiny.at(8), tiny.at(12)): 1},
+        share={("hot", tiny.at(8), tiny.at(12)): 1.0}, queues=("calm", "hot"))
+    replanner = Replanner.of(problem, required_agents(problem), "stress-aware",
+                             idle_roster(problem))
+    assert queue_lp_shortage(replanner, list(replanner.dates)) == pytest.approx(16.0)
+    assert _short_intervals(replanner) == 32  # nobody on the phone yet
+
+
+def test_shifts_and_breaks_stay_where_they_are() -> None:
+    """On a greedy roster with a break per shift, only the queues and time off change:
+    every shift and every break block is the same after the MIP, the roster breaks no
+    rule, and it is short no more than before (the greedy roster is SCIP's hint)."""
+    shift_type = tiny.shift_type(earliest_start=8 * 60, latest_start=9 * 60,
+                                 breaks=(BreakRule("B", 15, 60, 150),))
+    agents = [tiny.agent(f"A{i}", skills=("calm", "hot")) for i in range(1, 5)]
+    problem = tiny.problem(
+        agents, [shift_type], need={("hot", tiny.at(8), tiny.at(13)): 2,
+                                    ("calm", tiny.at(8), tiny.at(13)): 2},
+        share={("hot", tiny.at(8), tiny.at(13)): 1.0}, queues=("calm", "hot"))
+    required = required_agents(problem)
+    greedy = greedy_roster(problem, required, "stress-aware")
+    replanner, found = _assigned(problem, greedy)
+    assert found
+    origins = {item.shift: item for item in replanner.dates}
+    roster = replanned_solution(problem, greedy, origins)
+    assert roster.shifts == greedy.shifts
+    assert ({b for b in roster.activities if b.activity == "break"}
+            == {b for b in greedy.activities if b.activity == "break"})
+    assert validate(problem, roster) == ()
+    assert understaffed(problem, roster, required) <= understaffed(problem, greedy, required)
+
+
+def test_the_column_stage_uses_the_queue_lp_only_on_dates_small_enough(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``replan_date`` judges its dives by the queue MIP's LP (and keeps time for the MIP)
+    on dates of at most ``QUEUE_MIP_MAX_AGENT_DATES`` agent-dates, and not above."""
+    problem = _complaints_all_shift(agents=3)
+    required = required_agents(problem)
+    calls: list[int] = []
+
+    def spy(replanner: Replanner, items: list[AgentDate]) -> float | None:
+        calls.append(len(items))
+        return queue_lp_shortage(replanner, items)
+
+    monkeypatch.setattr(columns, "queue_lp_shortage", spy)
+    for limit, expected in ((3, True), (2, False)):
+        calls.clear()
+        monkeypatch.setattr(columns, "QUEUE_MIP_MAX_AGENT_DATES", limit)
+        replanner = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
+        columns.replan_date(replanner, 0, time.monotonic() + 5)
+        assert bool(calls) == expected
+        assert set(calls) <= {3}
