@@ -91,10 +91,10 @@ PRICING_SHARE = 0.6
 the rest (the dive took 2-4 s on 200 agents' dates of 14,000 columns)."""
 QUEUE_MIP_SHARE = 0.4
 """Share of a date's time after pricing for re-assigning the best dive's queues by MIP
-(``queuemip.assign_queues``); the dives take the rest (measured on 200x7 at 60 s, one
-run per seed unless said, understaffed agent-minutes: 0.4 gave 6,570 and 6,555 on seed 1
-and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655; 0.6 6,735 and 8,685;
-without the MIP 6,615-6,705 and 8,640)."""
+(``queuemip.assign_queues``); the dives take the rest (measured on 200x7 at 60 s with
+the dives judged by their own coverage, understaffed agent-minutes: 0.4 gave 6,570 and
+6,555 on seed 1 and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655; 0.6 6,735
+and 8,685; without the MIP 6,615-6,705 and 8,640)."""
 QUEUE_MIP_MAX_AGENT_DATES = 500
 """Dates with more agent-dates than this skip the queue MIP (their dives take all their
 time): SCIP was measured only on dates of up to 500 agents."""

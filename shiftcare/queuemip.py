@@ -18,14 +18,15 @@ covers better, so the roster never gets worse.
 
 Measured on the seed-1 week of ``benchmarks/run_scale.py 200x7`` as it left the column
 stage of a 60 s run (461 agent-intervals short over six dates), 20 s a date at most:
-437 agent-intervals short, each date's own LP value, SCIP proving it in 0.1-16 s on all
-but one (18 against 16 when its 20 s ran out); the LP's optimum was whole-valued on
-every date of that week and of the seed-2 week. CP-SAT on the same rows (2 workers)
+439 agent-intervals short, each date's LP value (437 in all) on five of the six, SCIP
+proving it in 0.1-16 s, and 18 against 16 on the sixth when its 20 s ran out (437 in
+35 s without the hint, all six proven); the LP's optimum was whole-valued on every
+date of that week and of the seed-2 week. CP-SAT on the same rows (2 workers)
 reached 443 in 20 s a date and proved no date but the smallest; SCIP with the breaks
 free too (one binary per break start) stayed at its hint in 6 s on five dates of six.
-In 60 s runs of the whole pipeline, seeds 0 / 1 / 2: 8,265 (the bound) / 6,570 and
-6,555 / 8,640-8,685 understaffed agent-minutes, against 8,310 / 6,615-6,705 / 8,640
-without it.
+In the column stage (``columns.replan_date``), 60 s runs of the whole pipeline, seeds
+0 / 1 / 2: 8,280-8,325 / 6,525-6,555 / 8,595-8,640 understaffed agent-minutes, against
+8,310-8,325 / 6,615-6,705 / 8,640 without it.
 """
 
 from __future__ import annotations
