@@ -19,11 +19,14 @@ break or time off, valid for the stress rules on its own) are the columns of an 
   (``activities.best_labels``); while time is left, the dives are freed and done
   again from the same LP, each with the columns the ones before priced.
 
-The best dive's patterns, each followed by single re-plans (``activities.descend``)
-and, on dates of up to ``QUEUE_MIP_MAX_AGENT_DATES`` agent-dates, with their queues
-re-assigned by MIP (``queuemip.assign_queues``, the shifts and breaks the dive chose
-fixed; ``QUEUE_MIP_SHARE`` of the date's time after pricing), replace the date's only
-when they cover the date better, so the roster never gets worse. The LP's optimum,
+On dates of up to ``QUEUE_MIP_MAX_AGENT_DATES`` agent-dates the dives keep each
+agent-date's shift and breaks instead of a whole pattern (``DateMaster.shape_dive``: its
+queues stay free in the LP), each dive is judged by what the queue MIP's LP says its
+shifts and breaks allow (``queuemip.queue_lp_shortage``), and the best dive's queues are
+re-assigned by that MIP (``queuemip.assign_queues``, ``QUEUE_MIP_SHARE`` of the date's
+time after pricing). The best dive's patterns, each followed by single re-plans
+(``activities.descend``), replace the date's only when they cover the date better, so
+the roster never gets worse. The LP's optimum,
 once pricing with the breaks placed anew finds nothing, bounds only that date's
 activities on its fixed shifts (the other dates' fixed too), not the roster: the
 Summary's bound stays ``shiftcare.bound``'s.
@@ -92,12 +95,13 @@ the rest (the dive took 2-4 s on 200 agents' dates of 14,000 columns)."""
 QUEUE_MIP_SHARE = 0.4
 """Share of a date's time after pricing for re-assigning the best dive's queues by MIP
 (``queuemip.assign_queues``); the dives take the rest (measured on 200x7 at 60 s with
-the dives judged by their own coverage, understaffed agent-minutes: 0.4 gave 6,570 and
+whole-pattern dives judged by their own coverage, understaffed agent-minutes: 0.4 gave 6,570 and
 6,555 on seed 1 and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655; 0.6 6,735
 and 8,685; without the MIP 6,615-6,705 and 8,640)."""
 QUEUE_MIP_MAX_AGENT_DATES = 500
-"""Dates with more agent-dates than this skip the queue MIP (their dives take all their
-time): SCIP was measured only on dates of up to 500 agents."""
+"""Dates with more agent-dates than this skip the queue MIP and dive on whole patterns
+(``DateMaster.dive``) for all their time: SCIP was measured only on dates of up to 500
+agents."""
 MIN_DATE_SECONDS = 0.5
 """A date is re-planned only with at least this much time for it (its master LP alone
 takes tenths of a second)."""
@@ -177,6 +181,8 @@ class DateMaster:
         self.columns: list[list[_Column]] = [[] for _ in items]
         self.seen: list[set[tuple[object, ...]]] = [set() for _ in items]
         self.fixed = [False] * len(items)
+        self.kept: list[_Kept | None] = [None] * len(items)
+        """Per agent-date, the shift and breaks a shape dive kept it to, else None."""
         self.patterns: dict[tuple[object, ...], tuple[list[Label], float]] = {}
         self.ceilings: dict[tuple[object, ...], float] = {}
         for index, item in enumerate(items):
@@ -293,10 +299,15 @@ class DateMaster:
         shapes priced this round (``price``), when it is worth more than ``threshold``
         (objective units), else None. Shapes are tried from the highest
         ``pattern_ceiling`` down, and none is programmed whose ceiling cannot beat the
-        best found so far."""
-        shapes = self.shapes[index] if move_breaks else self.shapes[index][:1]
+        best found so far. An agent-date a shape dive kept is priced on its kept shift
+        with its kept breaks only."""
+        kept = self.kept[index]
+        numbers = [kept[0]] if kept is not None else (
+            range(len(self.shapes[index])) if move_breaks else [0])
+        shapes = self.shapes[index]
         ranked = []
-        for number, shape in enumerate(shapes):
+        for number in numbers:
+            shape = shapes[number]
             date = shape.date
             gains = np.full(shape.allowed.shape, np.nan)
             gains[shape.allowed] = duals[:, date.first:date.first
@@ -309,10 +320,11 @@ class DateMaster:
                 break
             shape = shapes[number]
             base = shape.date.labels
-            if not move_breaks:
+            if not move_breaks or kept is not None:
                 largest = self.columns[index][self._largest(index)[2]]
-                base = largest.labels if largest.shape == 0 else base
-            labels, worth = self._best_pattern(shape.date, base, gains, move_breaks)
+                base = largest.labels if largest.shape == number else base
+            labels, worth = self._best_pattern(shape.date, base, gains,
+                                               move_breaks and kept is None)
             if worth - shape.cost > threshold:
                 threshold = worth - shape.cost
                 best = (threshold, number, labels)
@@ -382,8 +394,47 @@ class DateMaster:
         """Free every agent-date the dive fixed, for another dive from the same LP."""
         for columns in self.columns:
             for column in columns:
-                column.variable.SetLb(0.0)
+                column.variable.SetBounds(0.0, self.solver.infinity())
         self.fixed = [False] * len(self.items)
+        self.kept = [None] * len(self.items)
+
+    def _heaviest_shape(self, index: int) -> tuple[float, int, _Kept]:
+        """(LP value, agent-date, shift and breaks) of the agent-date's columns' shift and
+        breaks with the most LP value."""
+        weights: dict[_Kept, float] = {}
+        for column in self.columns[index]:
+            key = _kept_of(column)
+            weights[key] = weights.get(key, 0.0) + column.variable.solution_value()
+        key = max(weights, key=weights.__getitem__)
+        return weights[key], index, key
+
+    def shape_dive(self, deadline: float) -> list[_Column] | None:
+        """Whole columns, one per agent-date, by keeping step by step each agent-date to
+        the shift and breaks its LP columns weigh most (``DIVE_SHARE`` of the fractional
+        ones per step, nearest to whole first) while its queues stay free in the LP,
+        pricing between steps; at the end each takes its largest column, whose queues the
+        queue MIP then re-assigns. None when the LP fails."""
+        while any(kept is None for kept in self.kept):
+            if not self.solve(None):
+                return None
+            ranked = sorted((self._heaviest_shape(index) for index in range(len(self.items))
+                             if self.kept[index] is None), reverse=True)
+            whole = [entry for entry in ranked if entry[0] > 1 - 1e-6]
+            fractional = len(ranked) - len(whole)
+            late = time.monotonic() >= deadline
+            count = len(ranked) if late or not fractional else (
+                len(whole) + max(1, int(DIVE_SHARE * fractional)))
+            for _, index, key in ranked[:count]:
+                for column in self.columns[index]:
+                    if _kept_of(column) != key:
+                        column.variable.SetUb(0.0)
+                self.kept[index] = key
+            if not late and self.solve(deadline):
+                self.price(False, deadline)
+        if not self.solve(None):
+            return None
+        self.fixed = [True] * len(self.items)
+        return [self.columns[index][self._largest(index)[2]] for index in range(len(self.items))]
 
     def dive(self, deadline: float) -> list[_Column] | None:
         """Whole columns, one per agent-date, by fixing the LP's columns step by step
@@ -407,6 +458,16 @@ class DateMaster:
             if not all(self.fixed) and not late and self.solve(deadline):
                 self.price(False, deadline)
         return [self.columns[index][chosen[index]] for index in range(len(self.items))]
+
+
+_Kept = tuple[int, tuple[tuple[int, str], ...]]
+"""A column's shape and its breaks' (offset, name)."""
+
+
+def _kept_of(column: _Column) -> _Kept:
+    """The column's shape and its breaks (``_Kept``)."""
+    return column.shape, tuple((offset, detail) for offset, (kind, detail, _)
+                               in enumerate(column.labels) if kind == "break")
 
 
 def pattern_ceiling(problem: Problem, date: AgentDate, gains: npt.NDArray[np.float64]) -> float:
@@ -474,7 +535,8 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     while the time left is at least what the last one took, the last left more
     agent-intervals short than the target (``TARGET_TOLERANCE``) and one of the last
     ``STALL_DIVES`` found a better plan. On dates of up to ``QUEUE_MIP_MAX_AGENT_DATES``
-    agent-dates ``QUEUE_MIP_SHARE`` of the time after pricing is kept for the queue MIP
+    agent-dates the dives keep shifts and breaks (``DateMaster.shape_dive``),
+    ``QUEUE_MIP_SHARE`` of the time after pricing is kept for the queue MIP
     (``_queues_assigned``), and each dive counts as short as the LP of that MIP
     (``queuemip.queue_lp_shortage``) says its shifts and breaks allow. The best is kept
     when it lowers the date's coverage and pay cost."""
@@ -495,7 +557,7 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     dives_end = deadline - queue_mip * QUEUE_MIP_SHARE * (deadline - time.monotonic())
     while True:
         dive_started = time.monotonic()
-        columns = master.dive(dives_end)
+        columns = master.shape_dive(dives_end) if queue_mip else master.dive(dives_end)
         if columns is None:
             break
         dives += 1

@@ -24,9 +24,10 @@ proving it in 0.1-16 s, and 18 against 16 on the sixth when its 20 s ran out (43
 date of that week and of the seed-2 week. CP-SAT on the same rows (2 workers)
 reached 443 in 20 s a date and proved no date but the smallest; SCIP with the breaks
 free too (one binary per break start) stayed at its hint in 6 s on five dates of six.
-In the column stage (``columns.replan_date``), 60 s runs of the whole pipeline, seeds
-0 / 1 / 2: 8,280-8,325 / 6,525-6,555 / 8,595-8,640 understaffed agent-minutes, against
-8,310-8,325 / 6,615-6,705 / 8,640 without it.
+In the column stage (``columns.replan_date``, with the dives keeping shifts and breaks
+and judged by the MIP's LP), 60 s runs of the whole pipeline, seeds 0 / 1 / 2:
+8,265-8,280 / 6,525 / 8,520-8,550 understaffed agent-minutes, against 8,310-8,325 /
+6,615-6,705 / 8,640 without it.
 """
 
 from __future__ import annotations

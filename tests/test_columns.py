@@ -31,7 +31,7 @@ from shiftcare.columns import (
 )
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
-from shiftcare.problem import Mode, Problem
+from shiftcare.problem import BreakRule, Mode, Problem
 from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
@@ -101,6 +101,50 @@ def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     assert lp_value <= before
     assert lp_value <= after + 1e-6
     assert after < before
+
+
+def _shift_and_breaks(column: columns._Column) -> tuple[object, ...]:
+    """A column's shape and its breaks' (offset, name)."""
+    return column.shape, tuple((offset, label[1]) for offset, label in enumerate(column.labels)
+                               if label[0] == "break")
+
+
+def test_a_shape_dive_keeps_shifts_and_breaks_and_leaves_the_queues_free() -> None:
+    """A shape dive on a date with a break per shift keeps every agent-date to one shift
+    and break placement, and returns for each a column with exactly those; the LP at its
+    end is no less than before the dive (it only restricts, up to what generation left to
+    gain) and the columns' coverage no better than that LP; ``undive`` frees them all again."""
+    shift_type = tiny.shift_type(earliest_start=8 * 60, latest_start=9 * 60,
+                                 breaks=(BreakRule("B", 15, 60, 150),))
+    agents = [tiny.agent(f"A{i}", skills=("calm", "hot")) for i in range(1, 5)]
+    problem = tiny.problem(
+        agents, [shift_type], need={("hot", tiny.at(8), tiny.at(13)): 2,
+                                    ("calm", tiny.at(8), tiny.at(13)): 2},
+        share={("hot", tiny.at(8), tiny.at(13)): 1.0}, queues=("calm", "hot"))
+    required = required_agents(problem)
+    replanner = Replanner.of(problem, required, "stress-aware",
+                             greedy_roster(problem, required, "stress-aware"))
+    master = DateMaster(replanner, list(replanner.dates), move_shifts=True)
+    lp_value = master.generate(time.monotonic() + 20)
+    chosen = master.shape_dive(time.monotonic() + 20)
+    assert chosen is not None and len(chosen) == len(replanner.dates)
+    for index, column in enumerate(chosen):
+        assert master.kept[index] == _shift_and_breaks(column)
+        assert all(other.variable.ub() == 0.0 for other in master.columns[index]
+                   if _shift_and_breaks(other) != _shift_and_breaks(column))
+    end_value = master.solver.Objective().Value()
+    # generation stops within STOP_GAIN of its optimum, so the dive's pricing may gain that
+    assert end_value >= lp_value - columns.STOP_GAIN * problem.settings.weight_understaffing
+    for item, shape, column in zip(replanner.dates, master.shapes, chosen, strict=True):
+        replanner.relabel(item, column.labels, shape[column.shape].date.shift,
+                          shape[column.shape].date.first)
+    pay = sum(shapes[column.shape].cost for shapes, column in zip(master.shapes, chosen,
+                                                                  strict=True))
+    assert coverage_cost(replanner, master.first, master.last) + pay >= end_value - 1e-6
+    master.undive()
+    assert master.kept == [None] * len(replanner.dates) and not any(master.fixed)
+    assert all(column.variable.ub() == master.solver.infinity()
+               for columns_of in master.columns for column in columns_of)
 
 
 def test_a_dive_freed_leaves_the_lp_as_it_was_for_the_next() -> None:
