@@ -26,10 +26,9 @@ shifts and breaks allow (``queuemip.queue_lp_shortage``), and the best dive's qu
 re-assigned by that MIP (``queuemip.assign_queues``, ``QUEUE_MIP_SHARE`` of the date's
 time after pricing). The best dive's patterns, each followed by single re-plans
 (``activities.descend``), replace the date's only when they cover the date better, so
-the roster never gets worse. The LP's optimum,
-once pricing with the breaks placed anew finds nothing, bounds only that date's
-activities on its fixed shifts (the other dates' fixed too), not the roster: the
-Summary's bound stays ``shiftcare.bound``'s.
+the roster never gets worse. The LP's optimum, once pricing with the breaks placed anew
+finds nothing, bounds only that date's activities on its fixed shifts (the other dates'
+fixed too), not the roster: the Summary's bound stays ``shiftcare.bound``'s.
 
 Measured on the seed-1 week of ``benchmarks/run_scale.py 200x7``, one start roster
 (agent-intervals short): Thursday 44 -> 18 (LP 15) in 12 s, Wednesday 59 -> 19 (LP 18)
@@ -95,9 +94,9 @@ the rest (the dive took 2-4 s on 200 agents' dates of 14,000 columns)."""
 QUEUE_MIP_SHARE = 0.4
 """Share of a date's time after pricing for re-assigning the best dive's queues by MIP
 (``queuemip.assign_queues``); the dives take the rest (measured on 200x7 at 60 s with
-whole-pattern dives judged by their own coverage, understaffed agent-minutes: 0.4 gave 6,570 and
-6,555 on seed 1 and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655; 0.6 6,735
-and 8,685; without the MIP 6,615-6,705 and 8,640)."""
+whole-pattern dives judged by their own coverage, understaffed agent-minutes: 0.4 gave
+6,570 and 6,555 on seed 1 and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655;
+0.6 6,735 and 8,685; without the MIP 6,615-6,705 and 8,640)."""
 QUEUE_MIP_MAX_AGENT_DATES = 500
 """Dates with more agent-dates than this skip the queue MIP and dive on whole patterns
 (``DateMaster.dive``) for all their time: SCIP was measured only on dates of up to 500
@@ -419,11 +418,7 @@ class DateMaster:
                 return None
             ranked = sorted((self._heaviest_shape(index) for index in range(len(self.items))
                              if self.kept[index] is None), reverse=True)
-            whole = [entry for entry in ranked if entry[0] > 1 - 1e-6]
-            fractional = len(ranked) - len(whole)
-            late = time.monotonic() >= deadline
-            count = len(ranked) if late or not fractional else (
-                len(whole) + max(1, int(DIVE_SHARE * fractional)))
+            count, late = _dive_step([entry[0] for entry in ranked], deadline)
             for _, index, key in ranked[:count]:
                 for column in self.columns[index]:
                     if _kept_of(column) != key:
@@ -446,11 +441,7 @@ class DateMaster:
                 return None
             ranked = sorted((self._largest(index) for index in range(len(self.items))
                              if not self.fixed[index]), reverse=True)
-            whole = [entry for entry in ranked if entry[0] > 1 - 1e-6]
-            fractional = len(ranked) - len(whole)
-            late = time.monotonic() >= deadline
-            count = len(ranked) if late or not fractional else (
-                len(whole) + max(1, int(DIVE_SHARE * fractional)))
+            count, late = _dive_step([entry[0] for entry in ranked], deadline)
             for _, index, column in ranked[:count]:
                 self.columns[index][column].variable.SetLb(1.0)
                 self.fixed[index] = True
@@ -458,6 +449,19 @@ class DateMaster:
             if not all(self.fixed) and not late and self.solve(deadline):
                 self.price(False, deadline)
         return [self.columns[index][chosen[index]] for index in range(len(self.items))]
+
+
+def _dive_step(values: list[float], deadline: float) -> tuple[int, bool]:
+    """How many of the open agent-dates, ranked by ``values`` (their largest LP value,
+    highest first), a dive step fixes: every whole one and ``DIVE_SHARE`` of the
+    fractional ones (at least one), or all of them once past ``deadline``; and whether
+    it is past."""
+    whole = sum(value > 1 - 1e-6 for value in values)
+    fractional = len(values) - whole
+    late = time.monotonic() >= deadline
+    if late or not fractional:
+        return len(values), late
+    return whole + max(1, int(DIVE_SHARE * fractional)), late
 
 
 _Kept = tuple[int, tuple[tuple[int, str], ...]]

@@ -172,28 +172,47 @@ def complaint_rows(solver: pywraplp.Solver, length: int,
                    on_heavy: dict[int, list[pywraplp.Variable]], cap: int,
                    limits: StressLimits) -> None:
     """The stress rules of one agent-date of ``length`` intervals whose queue variables
-    are ``phone`` (per offset) and ``on_heavy`` (those of complaint-heavy queues): at
-    most ``cap`` complaint-heavy intervals in any ``cap + 1`` in a row; after
-    ``recovery_after`` in a row that end, ``recovery_break`` intervals off the phone (a
-    break counts: it has no variable); at most the daily cap in all."""
-    def heavy_sum(offsets: range) -> pywraplp.LinearExpr:
-        return solver.Sum([v for offset in offsets for v in on_heavy.get(offset, [])])
+    are ``phone`` (per offset) and ``on_heavy`` (those of complaint-heavy queues): the
+    stretch cap, the recovery after a long run and the daily cap."""
+    stretch_rows(solver, length, on_heavy, cap)
+    recovery_rows(solver, length, phone, on_heavy, limits)
+    if on_heavy and limits.daily_cap < len(on_heavy):
+        solver.Add(_heavy_sum(solver, on_heavy, range(length)) <= limits.daily_cap)
 
+
+def stretch_rows(solver: pywraplp.Solver, length: int,
+                 on_heavy: dict[int, list[pywraplp.Variable]], cap: int) -> None:
+    """At most ``cap`` complaint-heavy intervals in any ``cap + 1`` in a row."""
     for start in range(max(length - cap, 1)):
         window = range(start, min(start + cap + 1, length))
         if any(offset in on_heavy for offset in window):
-            solver.Add(heavy_sum(window) <= cap)
+            solver.Add(_heavy_sum(solver, on_heavy, window) <= cap)
+
+
+def recovery_rows(solver: pywraplp.Solver, length: int,
+                  phone: dict[int, list[pywraplp.Variable]],
+                  on_heavy: dict[int, list[pywraplp.Variable]],
+                  limits: StressLimits) -> None:
+    """After ``recovery_after`` complaint-heavy intervals in a row that then end, the
+    next ``recovery_break`` intervals off the phone (a break counts: it has no
+    variable): per run and interval after it, the run's heavy intervals, less the heavy
+    one right after it, plus the phone then, at most the run's length."""
     run = limits.recovery_after
     for end in range(run - 1, length - 1):
         stretch = range(end - run + 1, end + 1)
         if not all(offset in on_heavy for offset in stretch):
             continue
+        ended = _heavy_sum(solver, on_heavy, stretch) - _heavy_sum(
+            solver, on_heavy, range(end + 1, end + 2))
         for after in range(end + 1, min(end + 1 + limits.recovery_break, length)):
             if after in phone:
-                solver.Add(heavy_sum(stretch) - heavy_sum(range(end + 1, end + 2))
-                           + solver.Sum(phone[after]) <= run)
-    if on_heavy and limits.daily_cap < len(on_heavy):
-        solver.Add(heavy_sum(range(length)) <= limits.daily_cap)
+                solver.Add(ended + solver.Sum(phone[after]) <= run)
+
+
+def _heavy_sum(solver: pywraplp.Solver, on_heavy: dict[int, list[pywraplp.Variable]],
+               offsets: range) -> pywraplp.LinearExpr:
+    """The complaint-heavy queue variables of ``offsets``, summed."""
+    return solver.Sum([v for offset in offsets for v in on_heavy.get(offset, [])])
 
 
 def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float) -> bool:

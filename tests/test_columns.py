@@ -31,7 +31,7 @@ from shiftcare.columns import (
 )
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
-from shiftcare.problem import BreakRule, Mode, Problem
+from shiftcare.problem import Mode, Problem
 from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
@@ -114,13 +114,7 @@ def test_a_shape_dive_keeps_shifts_and_breaks_and_leaves_the_queues_free() -> No
     and break placement, and returns for each a column with exactly those; the LP at its
     end is no less than before the dive (it only restricts, up to what generation left to
     gain) and the columns' coverage no better than that LP; ``undive`` frees them all again."""
-    shift_type = tiny.shift_type(earliest_start=8 * 60, latest_start=9 * 60,
-                                 breaks=(BreakRule("B", 15, 60, 150),))
-    agents = [tiny.agent(f"A{i}", skills=("calm", "hot")) for i in range(1, 5)]
-    problem = tiny.problem(
-        agents, [shift_type], need={("hot", tiny.at(8), tiny.at(13)): 2,
-                                    ("calm", tiny.at(8), tiny.at(13)): 2},
-        share={("hot", tiny.at(8), tiny.at(13)): 1.0}, queues=("calm", "hot"))
+    problem = tiny.break_date()
     required = required_agents(problem)
     replanner = Replanner.of(problem, required, "stress-aware",
                              greedy_roster(problem, required, "stress-aware"))

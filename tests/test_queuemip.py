@@ -18,7 +18,7 @@ from shiftcare.activities import (
 )
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
-from shiftcare.problem import BreakRule, Problem
+from shiftcare.problem import Problem
 from shiftcare.queuemip import assign_queues, queue_lp_shortage
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
@@ -123,13 +123,7 @@ def test_shifts_and_breaks_stay_where_they_are() -> None:
     """On a greedy roster with a break per shift, only the queues and time off change:
     every shift and every break block is the same after the MIP, the roster breaks no
     rule, and it is short no more than before (the greedy roster is SCIP's hint)."""
-    shift_type = tiny.shift_type(earliest_start=8 * 60, latest_start=9 * 60,
-                                 breaks=(BreakRule("B", 15, 60, 150),))
-    agents = [tiny.agent(f"A{i}", skills=("calm", "hot")) for i in range(1, 5)]
-    problem = tiny.problem(
-        agents, [shift_type], need={("hot", tiny.at(8), tiny.at(13)): 2,
-                                    ("calm", tiny.at(8), tiny.at(13)): 2},
-        share={("hot", tiny.at(8), tiny.at(13)): 1.0}, queues=("calm", "hot"))
+    problem = tiny.break_date()
     required = required_agents(problem)
     greedy = greedy_roster(problem, required, "stress-aware")
     replanner, found = _assigned(problem, greedy)

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from shiftcare.evaluate import evaluate
-from shiftcare.problem import Agent, Forecast, Problem, Queue, Settings, ShiftType
+from shiftcare.problem import Agent, BreakRule, Forecast, Problem, Queue, Settings, ShiftType
 from shiftcare.solution import ActivityBlock, Shift, Solution
 
 MONDAY = date(2026, 11, 30)
@@ -72,3 +72,14 @@ def understaffed(problem: Problem, roster: Solution,
                  required: npt.NDArray[np.int64]) -> float:
     """The roster's understaffed agent-minutes, by the validator."""
     return float(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
+
+
+def break_date(agents: int = 4) -> Problem:
+    """``agents`` agents who may start at 08:00 to 09:00 on 4-hour shifts with one
+    15-minute break (60-150 minutes in), a complaint-heavy and a calm queue each needing
+    two of them from 08:00 to 13:00."""
+    shift = shift_type(earliest_start=8 * 60, latest_start=9 * 60,
+                       breaks=(BreakRule("B", 15, 60, 150),))
+    people = [agent(f"A{i}", skills=("calm", "hot")) for i in range(1, agents + 1)]
+    return problem(people, [shift], need={("hot", at(8), at(13)): 2, ("calm", at(8), at(13)): 2},
+                   share={("hot", at(8), at(13)): 1.0}, queues=("calm", "hot"))
