@@ -428,7 +428,6 @@ class DateMaster:
                 self.price(False, deadline)
         if not self.solve(None):
             return None
-        self.fixed = [True] * len(self.items)
         return [self.columns[index][self._largest(index)[2]] for index in range(len(self.items))]
 
     def dive(self, deadline: float) -> list[_Column] | None:
@@ -609,9 +608,9 @@ def _queues_assigned(replanner: Replanner, master: DateMaster,
     short = int(_shortage(replanner, master.first, master.last).sum())
     found = short > target and assign_queues(replanner, items, deadline)
     cost = coverage_cost(replanner, master.first, master.last) + pay
+    weight = replanner.problem.settings.weight_understaffing
     log.info("date %d: queues by MIP, coverage %.1f -> %.1f agent-intervals",
-             items[0].shift.day, (best[0] - pay) / replanner.problem.settings.weight_understaffing,
-             (cost - pay) / replanner.problem.settings.weight_understaffing)
+             items[0].shift.day, (best[0] - pay) / weight, (cost - pay) / weight)
     improved = (cost, _plans(items), best[2]) if found and cost < best[0] - 1e-9 else best
     _restore(replanner, items, start)
     return improved

@@ -32,11 +32,14 @@ and judged by the MIP's LP), 60 s runs of the whole pipeline, seeds 0 / 1 / 2:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
@@ -82,15 +85,17 @@ class DateQueueModel:
             return None
         problem = replanner.problem
         model = cls(solver, items, tuple(queue.id for queue in problem.queues), whole)
+        heavy = problem.complaint_heavy()
         for position, item in enumerate(items):
-            model._add_agent_date(replanner, position, item)
+            model._add_agent_date(replanner, position, item, heavy)
         model._add_coverage(replanner)
         return model
 
-    def _add_agent_date(self, replanner: Replanner, position: int, item: AgentDate) -> None:
-        """The item's queue variables, at most one an interval, and its stress rows."""
+    def _add_agent_date(self, replanner: Replanner, position: int, item: AgentDate,
+                        heavy: npt.NDArray[np.bool_]) -> None:
+        """The item's queue variables, at most one an interval, and its stress rows
+        (``heavy``: ``Problem.complaint_heavy``)."""
         problem = replanner.problem
-        heavy = problem.complaint_heavy()
         allowed = ~np.isnan(phone_gains(problem, replanner.required, replanner.mode, item,
                                         replanner.counts))
         phone: dict[int, list[pywraplp.Variable]] = {}
@@ -114,28 +119,29 @@ class DateQueueModel:
 
     def _add_coverage(self, replanner: Replanner) -> None:
         """Agents short per queue and interval the date's agents may take, the objective
-        (the other intervals are a constant; surplus agents are left to the single
-        re-plans after it, which take them off the phone where the rules allow)."""
+        (the other intervals are the constant ``uncovered``; surplus agents are left to
+        the single re-plans after it, which take them off the phone where the rules
+        allow)."""
         solver = self.solver
         by_cell: dict[tuple[int, int], list[pywraplp.Variable]] = {}
         for (position, queue, offset), variable in self.on_queue.items():
             by_cell.setdefault((queue, self.items[position].first + offset), []).append(
                 variable)
         shortages = []
+        covered = 0
         for (queue, interval), variables in by_cell.items():
             need = int(replanner.required[queue, interval] - replanner.counts[queue, interval])
             if need > 0:
                 short = solver.NumVar(0, need, "")
                 solver.Add(solver.Sum(variables) + short >= need)
                 shortages.append(short)
+                covered += need
         solver.Minimize(solver.Sum(shortages))
         first = min(item.first for item in self.items)
-        last = min(replanner.required.shape[1],
-                   max(item.first + len(item.labels) for item in self.items))
-        need = np.clip(replanner.required - replanner.counts, 0, None)[:, first:last]
-        taken = [(queue, interval - first) for queue, interval in by_cell
-                 if first <= interval < last]
-        self.uncovered = int(need.sum() - sum(need[cell] for cell in taken))
+        last = max(item.first + len(item.labels) for item in self.items)
+        span = slice(first, last)
+        self.uncovered = int(np.clip(replanner.required[:, span] - replanner.counts[:, span],
+                                     0, None).sum()) - covered
 
     def lp_shortage(self) -> float | None:
         """Agents short over the date's span in the LP's optimum (``whole`` False), the
@@ -223,12 +229,9 @@ def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float)
     caller keeps the result only when it covers better."""
     if not items or deadline - time.monotonic() < MIN_MIP_SECONDS:
         return False
-    for item in items:
-        count_phone(replanner.problem, item, replanner.counts, -1)
-    model = DateQueueModel.of(replanner, items)
-    found = None if model is None else model.solve(deadline - time.monotonic())
-    for item in items:
-        count_phone(replanner.problem, item, replanner.counts, 1)
+    with _phone_out(replanner, items):
+        model = DateQueueModel.of(replanner, items)
+        found = None if model is None else model.solve(deadline - time.monotonic())
     if found is None:
         return False
     for item, labels in zip(items, found, strict=True):
@@ -241,10 +244,19 @@ def queue_lp_shortage(replanner: Replanner, items: list[AgentDate]) -> float | N
     """Agents short over the span of ``items`` (one date's agent-dates) in the LP of
     their queue MIP (``DateQueueModel.lp_shortage``): what the MIP can at best reach with
     their shifts and breaks, and on the 200x7 weeks measured what it did reach."""
+    with _phone_out(replanner, items):
+        model = DateQueueModel.of(replanner, items, whole=False)
+        return None if model is None else model.lp_shortage()
+
+
+@contextlib.contextmanager
+def _phone_out(replanner: Replanner, items: list[AgentDate]) -> Iterator[None]:
+    """The items' phone time out of the replanner's counts while the block runs (their
+    models count against the other agents' alone), put back after."""
     for item in items:
         count_phone(replanner.problem, item, replanner.counts, -1)
-    model = DateQueueModel.of(replanner, items, whole=False)
-    value = None if model is None else model.lp_shortage()
-    for item in items:
-        count_phone(replanner.problem, item, replanner.counts, 1)
-    return value
+    try:
+        yield
+    finally:
+        for item in items:
+            count_phone(replanner.problem, item, replanner.counts, 1)

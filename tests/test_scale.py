@@ -38,6 +38,7 @@ from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from shiftcare.summary import summary_items, understaffed_gap
+from tests import tiny
 from tests.scripts import load_benchmark
 
 
@@ -132,8 +133,6 @@ def test_window_share_goes_to_column_generation_above_a_size(
         expected: tuple[float, float]) -> None:
     """Four agents: windows keep their share up to the size, and above it column
     generation takes it, unless column generation is off."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent(f"A{i}") for i in range(4)], days=1,
                            need={("main", tiny.at(8), tiny.at(12)): 1})
     monkeypatch.setattr(decompose, "WINDOW_MAX_AGENTS", max_agents)
