@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,32 +60,46 @@ MIN_MIP_SECONDS = 0.5
 """A date's MIP is not started with less time than this left."""
 DESCEND_SECONDS = 1.0
 """Single re-plans of a date's agent-dates after its MIP, at most."""
+LP_TOLERANCE = 1e-6
+"""Agents short by which the LP's optimum may exceed a whole number and still round down
+to it (GLOP's tolerances)."""
+LOCAL_SEARCH = "num_workers: 1 use_ls_only: true"
+"""CP-SAT's parameters for the queue MIP: its local search alone, in one thread."""
+LOCAL_SEARCH_SHARE = 0.3
+"""Share of a date's MIP time for CP-SAT's local search; SCIP, hinted with what it found,
+takes the rest when it did not reach the LP (see the module's docstring for what each
+found alone)."""
 
 
 @dataclass
 class DateQueueModel:
-    """One date's queue-assignment MIP (``pywraplp`` with SCIP)."""
+    """One date's queue-assignment MIP (``pywraplp`` with CP-SAT or SCIP) or its LP
+    (GLOP)."""
 
     solver: pywraplp.Solver
     items: list[AgentDate]
     queue_ids: tuple[str, ...]
-    whole: bool
-    """Whether the queue variables are binary (SCIP), else continuous (GLOP: the LP)."""
+    backend: str
+    """``pywraplp``'s solver: CP_SAT or SCIP (the queue variables binary) or GLOP (the
+    LP)."""
     on_queue: dict[tuple[int, int, int], pywraplp.Variable] = field(default_factory=dict)
     """Per (item position, queue, offset in its shift): the agent on that queue then."""
+    shortages: list[pywraplp.Variable] = field(default_factory=list)
+    """Agents short per queue and interval some item may take (their sum is minimised)."""
     uncovered: int = 0
     """Agents short where none of the items may take the queue (a constant)."""
 
     @classmethod
     def of(cls, replanner: Replanner, items: list[AgentDate],
-           whole: bool = True) -> DateQueueModel | None:
-        """The MIP (``whole``) or its LP of ``items`` (one date's agent-dates, their phone
-        time out of the replanner's counts); None when the solver is not available."""
-        solver = pywraplp.Solver.CreateSolver("SCIP" if whole else "GLOP")
+           backend: str = "CP_SAT") -> DateQueueModel | None:
+        """The MIP (``backend`` CP_SAT or SCIP) or its LP (GLOP) of ``items`` (one date's
+        agent-dates, their phone time out of the replanner's counts); None when the
+        solver is not available."""
+        solver = pywraplp.Solver.CreateSolver(backend)
         if solver is None:
             return None
         problem = replanner.problem
-        model = cls(solver, items, tuple(queue.id for queue in problem.queues), whole)
+        model = cls(solver, items, tuple(queue.id for queue in problem.queues), backend)
         heavy = problem.complaint_heavy()
         for position, item in enumerate(items):
             model._add_agent_date(replanner, position, item, heavy)
@@ -103,7 +118,8 @@ class DateQueueModel:
         for queue, offset in zip(*np.nonzero(allowed), strict=True):
             if item.labels[offset][0] == "break":
                 continue
-            variable = self.solver.Var(0, 1, self.whole, f"x{position}_{queue}_{offset}")
+            variable = self.solver.Var(0, 1, self.backend != "GLOP",
+                                       f"x{position}_{queue}_{offset}")
             self.on_queue[position, int(queue), int(offset)] = variable
             phone.setdefault(int(offset), []).append(variable)
             if heavy[queue, item.first + offset]:
@@ -127,16 +143,15 @@ class DateQueueModel:
         for (position, queue, offset), variable in self.on_queue.items():
             by_cell.setdefault((queue, self.items[position].first + offset), []).append(
                 variable)
-        shortages = []
         covered = 0
         for (queue, interval), variables in by_cell.items():
             need = int(replanner.required[queue, interval] - replanner.counts[queue, interval])
             if need > 0:
                 short = solver.NumVar(0, need, "")
                 solver.Add(solver.Sum(variables) + short >= need)
-                shortages.append(short)
+                self.shortages.append(short)
                 covered += need
-        solver.Minimize(solver.Sum(shortages))
+        solver.Minimize(solver.Sum(self.shortages))
         first = min(item.first for item in self.items)
         last = max(item.first + len(item.labels) for item in self.items)
         span = slice(first, last)
@@ -144,24 +159,39 @@ class DateQueueModel:
                                      0, None).sum()) - covered
 
     def lp_shortage(self) -> float | None:
-        """Agents short over the date's span in the LP's optimum (``whole`` False), the
+        """Agents short over the date's span in the LP's optimum (backend GLOP), the
         constant included; None when GLOP did not solve it."""
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        return self.shortage()
+
+    def shortage(self) -> float:
+        """Agents short over the date's span in the solver's last solution, the constant
+        included."""
         return self.solver.Objective().Value() + self.uncovered
 
     def _label(self, queue: int) -> Label:
         """The label of an interval on ``queue``."""
         return ("phone", self.queue_ids[queue], True)
 
-    def solve(self, seconds: float) -> list[list[Label]] | None:
-        """The items' labels in SCIP's best assignment within ``seconds``, hinted with
-        their current ones; None when it found none."""
+    def solve(self, seconds: float, floor: int, hint: list[list[Label]],
+              ) -> list[list[Label]] | None:
+        """The items' labels in the MIP's best assignment found within ``seconds``,
+        starting from ``hint`` (labels per item), stopping as soon as it leaves ``floor``
+        agents short over the date's span (a lower bound: the LP's, rounded up); None
+        when it found none. CP-SAT runs its local search alone (``LOCAL_SEARCH``)."""
         cells = list(self.on_queue)
         self.solver.SetHint(
             [self.on_queue[cell] for cell in cells],
-            [float(self.items[position].labels[offset] == self._label(queue))
+            [float(hint[position][offset] == self._label(queue))
              for position, queue, offset in cells])
+        if floor > self.uncovered:
+            row = self.solver.Constraint(floor - self.uncovered, self.solver.infinity())
+            for short in self.shortages:
+                row.SetCoefficient(short, 1)
+        if self.backend == "CP_SAT" \
+                and not self.solver.SetSolverSpecificParametersAsString(LOCAL_SEARCH):
+            log.warning("queue MIP: CP-SAT refused %r; its default search runs", LOCAL_SEARCH)
         self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
         if self.solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
             return None
@@ -223,15 +253,16 @@ def _heavy_sum(solver: pywraplp.Solver, on_heavy: dict[int, list[pywraplp.Variab
 
 def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float) -> bool:
     """Re-assign the queues of ``items`` (one date's agent-dates) together
-    (``DateQueueModel``) until ``deadline`` (``time.monotonic()``), then re-plan each
-    alone (``activities.descend``: surplus agents off the phone where the rules allow).
-    False, with nothing changed, when there was no time or SCIP found no assignment; the
-    caller keeps the result only when it covers better."""
+    (``DateQueueModel``) until ``deadline`` (``time.monotonic()``) or until they leave no
+    more agents short than the MIP's LP (rounded up): CP-SAT's local search for
+    ``LOCAL_SEARCH_SHARE`` of the time, then SCIP from its best; then re-plan each alone
+    (``activities.descend``: surplus agents off the phone where the rules allow).
+    False, with nothing changed, when there was no time or no solver found an
+    assignment; the caller keeps the result only when it covers better."""
     if not items or deadline - time.monotonic() < MIN_MIP_SECONDS:
         return False
     with _phone_out(replanner, items):
-        model = DateQueueModel.of(replanner, items)
-        found = None if model is None else model.solve(deadline - time.monotonic())
+        found = _best_assignment(replanner, items, deadline)
     if found is None:
         return False
     for item, labels in zip(items, found, strict=True):
@@ -240,12 +271,35 @@ def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float)
     return True
 
 
+def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: float,
+                     ) -> list[list[Label]] | None:
+    """The items' labels (their phone time out of the counts) in the best assignment
+    CP-SAT's local search, then SCIP, found by ``deadline``; None when none did."""
+    relaxed = DateQueueModel.of(replanner, items, "GLOP")
+    reach = None if relaxed is None else relaxed.lp_shortage()
+    floor = 0 if reach is None else math.ceil(reach - LP_TOLERANCE)
+    found = None
+    hint = [item.labels for item in items]
+    for backend, share in (("CP_SAT", LOCAL_SEARCH_SHARE), ("SCIP", 1.0)):
+        left = deadline - time.monotonic()
+        model = DateQueueModel.of(replanner, items, backend) if left > 0 else None
+        labels = None if model is None else model.solve(share * left, floor, hint)
+        if model is not None and labels is not None:
+            found = hint = labels
+            log.debug("date %d: %s leaves %.0f agent-intervals short (LP %d) after %.1f s",
+                      items[0].shift.day, backend, model.shortage(), floor,
+                      left - (deadline - time.monotonic()))
+            if model.shortage() < floor + LP_TOLERANCE:
+                break
+    return found
+
+
 def queue_lp_shortage(replanner: Replanner, items: list[AgentDate]) -> float | None:
     """Agents short over the span of ``items`` (one date's agent-dates) in the LP of
     their queue MIP (``DateQueueModel.lp_shortage``): what the MIP can at best reach with
     their shifts and breaks, and on the 200x7 weeks measured what it did reach."""
     with _phone_out(replanner, items):
-        model = DateQueueModel.of(replanner, items, whole=False)
+        model = DateQueueModel.of(replanner, items, "GLOP")
         return None if model is None else model.lp_shortage()
 
 

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 import pytest
 
-from shiftcare import columns
+from shiftcare import columns, queuemip
 from shiftcare.activities import (
     AgentDate,
+    Label,
     Replanner,
     best_labels,
     phone_gains,
@@ -19,7 +21,7 @@ from shiftcare.activities import (
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.problem import Problem
-from shiftcare.queuemip import assign_queues, queue_lp_shortage
+from shiftcare.queuemip import DateQueueModel, assign_queues, queue_lp_shortage
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
@@ -157,3 +159,69 @@ def test_the_column_stage_uses_the_queue_lp_only_on_dates_small_enough(
         columns.replan_date(replanner, 0, time.monotonic() + 5)
         assert bool(calls) == expected
         assert set(calls) <= {3}
+
+
+def _spy_backends(monkeypatch: pytest.MonkeyPatch, local_search_finds: bool = True,
+                  ) -> list[tuple[str, bool]]:
+    """Per MIP solved: its backend and whether it found an assignment; with
+    ``local_search_finds`` False, CP-SAT's local search is made to find none."""
+    solved: list[tuple[str, bool]] = []
+    original = DateQueueModel.solve
+
+    def spy(model: DateQueueModel, seconds: float, floor: int,
+            hint: list[list[Label]]) -> list[list[Label]] | None:
+        found = None if model.backend == "CP_SAT" and not local_search_finds \
+            else original(model, seconds, floor, hint)
+        solved.append((model.backend, found is not None))
+        return found
+
+    monkeypatch.setattr(DateQueueModel, "solve", spy)
+    return solved
+
+
+def test_local_search_stops_at_the_lp_without_scip(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three agents trading complaint runs where the queue LP is whole: CP-SAT's local
+    search reaches the LP's shortage, so SCIP is never built, and the MIP returns long
+    before its 20 s."""
+    problem = _complaints_all_shift(agents=3)
+    idle = Replanner.of(problem, required_agents(problem), "stress-aware",
+                        idle_roster(problem))
+    lp_short = queue_lp_shortage(idle, list(idle.dates))
+    solved = _spy_backends(monkeypatch)
+    started = time.monotonic()
+    replanner, found = _assigned(problem)
+    assert found
+    assert lp_short is not None and _short_intervals(replanner) == math.ceil(lp_short - 1e-6)
+    assert solved == [("CP_SAT", True)]
+    assert time.monotonic() - started < 10
+
+
+def test_scip_takes_over_when_local_search_finds_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With CP-SAT's local search finding no assignment, SCIP runs and reaches the most
+    a valid day covers (13 of 16 intervals for one agent under a 60-minute cap)."""
+    solved = _spy_backends(monkeypatch, local_search_finds=False)
+    replanner, found = _assigned(_complaints_all_shift())
+    assert found
+    assert solved == [("CP_SAT", False), ("SCIP", True)]
+    assert 16 - _short_intervals(replanner) == 13
+
+
+def test_local_search_gets_its_share_of_the_mip_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CP-SAT's local search is given ``LOCAL_SEARCH_SHARE`` of the time left, and SCIP
+    whatever it leaves (all of it here: the stand-in returns at once, finding nothing)."""
+    given: list[tuple[str, float]] = []
+
+    def spy(model: DateQueueModel, seconds: float, floor: int,
+            hint: list[list[Label]]) -> list[list[Label]] | None:
+        given.append((model.backend, seconds))
+        return None
+
+    monkeypatch.setattr(DateQueueModel, "solve", spy)
+    problem = _complaints_all_shift()
+    replanner = Replanner.of(problem, required_agents(problem), "stress-aware",
+                             idle_roster(problem))
+    assert not assign_queues(replanner, list(replanner.dates), time.monotonic() + 10)
+    assert [backend for backend, _ in given] == ["CP_SAT", "SCIP"]
+    assert given[0][1] == pytest.approx(queuemip.LOCAL_SEARCH_SHARE * 10, abs=0.5)
+    assert given[1][1] == pytest.approx(10, abs=0.5)

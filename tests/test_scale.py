@@ -140,6 +140,43 @@ def test_window_share_goes_to_column_generation_above_a_size(
     assert decompose.stage_shares(problem, options) == pytest.approx(expected)
 
 
+def test_column_generation_may_take_the_window_stage_share(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The column stage runs until the end of both stages' shares, and the window stage
+    (which gets whatever the column stage leaves) until that same end; the stages are
+    stand-ins that return at once."""
+    problem = tiny.problem([tiny.agent(f"A{i}") for i in range(4)], days=1,
+                           need={("main", tiny.at(8), tiny.at(12)): 1})
+    ends: dict[str, float] = {}
+
+    def dates(problem: Problem, required: Any, mode: Any, start: Solution,
+              deadline: float, *args: Any) -> Any:
+        ends["columns"] = deadline
+        return start, 0, (0, 0), {}
+
+    def windows(problem: Problem, required: Any, mode: Any, start: Solution,
+                targets: Any, options: Any, deadline: float) -> Any:
+        ends["windows"] = deadline
+        return start, 0, decompose.ModelSize()
+
+    monkeypatch.setattr(decompose, "improve_dates", dates)
+    monkeypatch.setattr(decompose, "improve_windows", windows)
+    monkeypatch.setattr(decompose, "improve_activities",
+                        lambda problem, required, mode, start, *args, **kwargs: (start, 0))
+    monkeypatch.setattr(decompose, "fix_and_optimise",
+                        lambda problem, required, mode, start, *args: (
+                            start, decompose.ModelSize()))
+    needed = required_agents(problem)
+    greedy = greedy_roster(problem, needed, "stress-aware")
+    options = decompose.LargeOptions(100.0, workers=1)
+    started = time.monotonic()
+    decompose.improve_roster(problem, needed, "stress-aware", greedy, None, None, options,
+                             started)
+    shares = decompose.COLUMN_SHARE + decompose.WINDOW_SHARE
+    assert ends["columns"] == pytest.approx(started + shares * 100, abs=2.0)
+    assert ends["windows"] == ends["columns"]
+
+
 def test_round_blocks_cover_every_agent_date_once(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     problem, _ = generated
