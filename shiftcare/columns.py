@@ -96,11 +96,12 @@ QUEUE_MIP_SHARE = 0.4
 (``queuemip.assign_queues``); the dives take the rest (measured on 200x7 at 60 s with
 whole-pattern dives judged by their own coverage, understaffed agent-minutes: 0.4 gave
 6,570 and 6,555 on seed 1 and 8,655, 8,685 and 8,670 on seed 2; 0.25 6,645 and 8,655;
-0.6 6,735 and 8,685; without the MIP 6,615-6,705 and 8,640)."""
+0.6 6,735 and 8,685; without the MIP 6,615-6,705 and 8,640; the MIP solved by SCIP
+alone)."""
 QUEUE_MIP_MAX_AGENT_DATES = 500
 """Dates with more agent-dates than this skip the queue MIP and dive on whole patterns
-(``DateMaster.dive``) for all their time: SCIP was measured only on dates of up to 500
-agents."""
+(``DateMaster.dive``) for all their time: the queue MIP was measured only on dates of up
+to 500 agents."""
 MIN_DATE_SECONDS = 0.5
 """A date is re-planned only with at least this much time for it (its master LP alone
 takes tenths of a second)."""

@@ -12,22 +12,27 @@ cap of any ``cap + 1`` in a row, off the phone for ``recovery_break`` intervals 
 ``recovery_after`` in a row that then end, at most the daily cap. Coverage rows count
 the agents short per queue and interval against what the other dates' agents leave
 required, and their sum is the objective; single re-plans after it
-(``activities.descend``) take surplus agents off the phone where the rules allow. SCIP
-starts from the current assignment as a hint; the caller keeps the result only when it
-covers better, so the roster never gets worse.
+(``activities.descend``) take surplus agents off the phone where the rules allow.
 
-Measured on the seed-1 week of ``benchmarks/run_scale.py 200x7`` as it left the column
-stage of a 60 s run (461 agent-intervals short over six dates), 20 s a date at most:
-439 agent-intervals short, each date's LP value (437 in all) on five of the six, SCIP
-proving it in 0.1-16 s, and 18 against 16 on the sixth when its 20 s ran out (437 in
-35 s without the hint, all six proven); the LP's optimum was whole-valued on every
-date of that week and of the seed-2 week. CP-SAT on the same rows (2 workers)
-reached 443 in 20 s a date and proved no date but the smallest; SCIP with the breaks
-free too (one binary per break start) stayed at its hint in 6 s on five dates of six.
-In the column stage (``columns.replan_date``, with the dives keeping shifts and breaks
-and judged by the MIP's LP), 60 s runs of the whole pipeline, seeds 0 / 1 / 2:
-8,265-8,280 / 6,525 / 8,520-8,550 understaffed agent-minutes, against 8,310-8,325 /
-6,615-6,705 / 8,640 without it.
+Two solvers take turns from the current assignment: CP-SAT's local search alone
+(``LOCAL_SEARCH``, one thread) for ``LOCAL_SEARCH_SHARE`` of the time, then SCIP,
+hinted with the best found, for the rest; both stop as soon as the shortage reaches
+the LP's, rounded up (a row keeps the objective at or above it, so reaching it proves
+the optimum). The caller keeps the result only when it covers better, so the roster
+never gets worse.
+
+Measured on the best dives of the dates of two generated 200x7 weeks, 4 s a date: the
+local search reached the LP's value on eleven dates of twelve, in 0.03-1.5 s, where
+SCIP (hinted) left four dates of each week above it (seed 1: 40 / 28 against 34 / 24
+on two of them; alone it took 42 s to reach the 34); CP-SAT's default portfolio
+reached the LP quickly only with two threads, and with one found nothing better than
+its start. On two dates of the seed-2 week after dives that also moved shifts it went
+the other way: SCIP reached the LP (52, 342) in 0.9 and 2.9 s, the local search in 14
+and 11 s. Hence the local search first, SCIP after it. In 60 s runs of the whole
+pipeline (seeds 0 / 1 / 2, understaffed agent-minutes): 8,265 / 6,420 / 8,505 with the
+two, 8,265 / 6,420 / 8,490 with the local search alone, against 8,265-8,280 /
+6,525-6,570 / 8,520-8,550 with SCIP alone; 8,445 on seed 2 (three runs) once column
+generation could take the window stage's share too (``decompose.WINDOW_SHARE``).
 """
 
 from __future__ import annotations
