@@ -180,9 +180,9 @@ def _spy_backends(monkeypatch: pytest.MonkeyPatch, local_search_finds: bool = Tr
 
 
 def test_local_search_stops_at_the_lp_without_scip(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Three agents trading complaint runs where the queue LP is whole: CP-SAT's local
-    search reaches the LP's shortage, so SCIP is never built, and the MIP returns long
-    before its 20 s."""
+    """Three agents on a complaint queue needing all of them all shift, whose queue LP is
+    whole: CP-SAT's local search reaches the LP's shortage, so SCIP is never built, and
+    the MIP returns long before its 20 s."""
     problem = _complaints_all_shift(agents=3)
     idle = Replanner.of(problem, required_agents(problem), "stress-aware",
                         idle_roster(problem))
