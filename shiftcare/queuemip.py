@@ -280,22 +280,25 @@ def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: flo
                      ) -> list[list[Label]] | None:
     """The items' labels (their phone time out of the counts) in the best assignment
     CP-SAT's local search, then SCIP, found by ``deadline``; None when none did."""
-    relaxed = DateQueueModel.of(replanner, items, "GLOP")
-    reach = None if relaxed is None else relaxed.lp_shortage()
+    reach = _relaxed_shortage(replanner, items)
     floor = 0 if reach is None else math.ceil(reach - LP_TOLERANCE)
     found = None
     hint = [item.labels for item in items]
     for backend, share in (("CP_SAT", LOCAL_SEARCH_SHARE), ("SCIP", 1.0)):
-        left = deadline - time.monotonic()
-        model = DateQueueModel.of(replanner, items, backend) if left > 0 else None
-        labels = None if model is None else model.solve(share * left, floor, hint)
-        if model is not None and labels is not None:
-            found = hint = labels
-            log.debug("date %d: %s leaves %.0f agent-intervals short (LP %d) after %.1f s",
-                      items[0].shift.day, backend, model.shortage(), floor,
-                      left - (deadline - time.monotonic()))
-            if model.shortage() < floor + LP_TOLERANCE:
-                break
+        started = time.monotonic()
+        if started >= deadline:
+            break
+        model = DateQueueModel.of(replanner, items, backend)
+        labels = None if model is None else model.solve(share * (deadline - started), floor,
+                                                        hint)
+        if model is None or labels is None:
+            continue
+        found = hint = labels
+        log.debug("date %d: %s leaves %.0f agent-intervals short (LP %d) after %.1f s",
+                  items[0].shift.day, backend, model.shortage(), floor,
+                  time.monotonic() - started)
+        if model.shortage() < floor + LP_TOLERANCE:
+            break
     return found
 
 
@@ -304,8 +307,14 @@ def queue_lp_shortage(replanner: Replanner, items: list[AgentDate]) -> float | N
     their queue MIP (``DateQueueModel.lp_shortage``): what the MIP can at best reach with
     their shifts and breaks, and on the 200x7 weeks measured what it did reach."""
     with _phone_out(replanner, items):
-        model = DateQueueModel.of(replanner, items, "GLOP")
-        return None if model is None else model.lp_shortage()
+        return _relaxed_shortage(replanner, items)
+
+
+def _relaxed_shortage(replanner: Replanner, items: list[AgentDate]) -> float | None:
+    """Agents short in the optimum of the items' queue LP (their phone time out of the
+    counts); None when GLOP is not available or did not solve it."""
+    model = DateQueueModel.of(replanner, items, "GLOP")
+    return None if model is None else model.lp_shortage()
 
 
 @contextlib.contextmanager

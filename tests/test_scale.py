@@ -123,6 +123,12 @@ def test_solve_takes_the_large_path_above_the_threshold(
     assert info.understaffed_bound is None  # one worker: no core left for the bound
 
 
+def _four_agents_one_date() -> Problem:
+    """Four agents, one date, one agent needed on the main queue 08:00-12:00."""
+    return tiny.problem([tiny.agent(f"A{i}") for i in range(4)], days=1,
+                        need={("main", tiny.at(8), tiny.at(12)): 1})
+
+
 @pytest.mark.parametrize(("max_agents", "column_share", "expected"), [
     (1_000, 0.55, (0.55, 0.15)),
     (3, 0.55, (0.70, 0.0)),
@@ -133,8 +139,7 @@ def test_window_share_goes_to_column_generation_above_a_size(
         expected: tuple[float, float]) -> None:
     """Four agents: windows keep their share up to the size, and above it column
     generation takes it, unless column generation is off."""
-    problem = tiny.problem([tiny.agent(f"A{i}") for i in range(4)], days=1,
-                           need={("main", tiny.at(8), tiny.at(12)): 1})
+    problem = _four_agents_one_date()
     monkeypatch.setattr(decompose, "WINDOW_MAX_AGENTS", max_agents)
     options = decompose.LargeOptions(60.0, column_share=column_share, window_share=0.15)
     assert decompose.stage_shares(problem, options) == pytest.approx(expected)
@@ -145,8 +150,7 @@ def test_column_generation_may_take_the_window_stage_share(
     """The column stage runs until the end of both stages' shares, and the window stage
     (which gets whatever the column stage leaves) until that same end; the stages are
     stand-ins that return at once."""
-    problem = tiny.problem([tiny.agent(f"A{i}") for i in range(4)], days=1,
-                           need={("main", tiny.at(8), tiny.at(12)): 1})
+    problem = _four_agents_one_date()
     ends: dict[str, float] = {}
 
     def dates(problem: Problem, required: Any, mode: Any, start: Solution,
