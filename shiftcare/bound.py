@@ -13,17 +13,13 @@ enforcement literals are dropped, which only weakens the bound.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
-import multiprocessing
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 import numpy as np
@@ -324,90 +320,6 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     return minutes
 
 
-def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                              seconds: float) -> float | None:
-    """The best lower bound on understaffed agent-minutes found within ``seconds``: the
-    compact LP's (understaffing the only cost) and then, with the time left, the compact
-    MIP's (``compact_mip_understaffing``). None when neither finished.
-
-    The MIP runs only where the LP leaves some agent short: where it leaves none, a
-    roster without understaffing is usually at hand, and SCIP's root node spent seconds
-    proving nothing more (4.6 s on the 40-agent medium sample)."""
-    started = time.monotonic()
-    under = _solve_compact(problem, required, mode, UNDERSTAFFING_WEIGHTS, seconds)
-    lp = None if under is None else whole_agent_minutes(problem, under)
-    bounds = [] if lp is None else [lp]
-    left = seconds - (time.monotonic() - started)
-    mip = compact_mip_understaffing(problem, required, mode, left) \
-        if left > 1.0 and lp != 0 else None
-    if mip is not None:
-        bounds.append(mip)
-    return max(bounds) if bounds else None
-
-
-@dataclass
-class BackgroundBound:
-    """``understaffing_lower_bound`` worked out in a forked process, on a core the caller
-    leaves idle; ``result`` collects it. Where the platform cannot fork there is none."""
-
-    process: BaseProcess | None
-    receiver: Connection | None
-
-    @classmethod
-    def start(cls, problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-              seconds: float) -> BackgroundBound:
-        """Starts the process, which stops on its own within ``seconds``."""
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return cls(None, None)
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_send_understaffing_bound, daemon=True,
-                                  args=(sender, problem, required, mode, seconds))
-        process.start()
-        sender.close()
-        return cls(process, receiver)
-
-    def result(self) -> float | None:
-        """The bound (agent-minutes) if the process has sent it, without waiting; the
-        process is stopped either way (``stop``)."""
-        value: float | None = None
-        if self.receiver is not None:
-            with contextlib.suppress(EOFError):  # the process ended without sending
-                if self.receiver.poll(0):
-                    value = self.receiver.recv()
-        self.stop()
-        return value
-
-    def stop(self) -> None:
-        """Ends the process, if still running, and closes the pipe; safe to call again."""
-        if self.process is not None:
-            self.process.terminate()
-            self.process.join()
-            self.process = None
-        if self.receiver is not None:
-            self.receiver.close()
-            self.receiver = None
-
-    def __enter__(self) -> BackgroundBound:
-        return self
-
-    def __exit__(self, *exception: object) -> None:
-        self.stop()
-
-
-def _send_understaffing_bound(sender: Connection, problem: Problem,
-                              required: npt.NDArray[np.int64], mode: Mode,
-                              seconds: float) -> None:
-    """``BackgroundBound``'s process: computes the bound and sends it (None on failure)."""
-    try:
-        sender.send(understaffing_lower_bound(problem, required, mode, seconds))
-    except Exception as error:  # the roster must never depend on the bound
-        log.warning("the understaffing bound could not be computed: %s", error)
-        sender.send(None)
-    finally:
-        sender.close()
-
-
 def full_objective_weights(settings: Settings) -> tuple[float, float, float]:
     """The compact model's weights (per understaffed agent-interval, per agent-interval on
     the phone, per paid minute) for the full objective, on CP-SAT's 1/60 grid. Each
@@ -605,7 +517,7 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
         _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
                           works_by_day)
         _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
-                             [_history_streak(problem, i) for i in group])
+                             [history_streak(problem, i) for i in group])
         _add_workable_dates(solver, problem, group, works_by_day)
     unders: list[pywraplp.Variable] = []
     coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
@@ -630,9 +542,20 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
 def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                    weights: tuple[float, float, float], seconds: float,
                    runs: bool = True) -> float | None:
-    """The compact LP optimum of ``under_w * under + phone_w * phone + paid_w * paid minutes``.
+    """The compact LP optimum of ``under_w * under + phone_w * phone + paid_w * paid minutes``
+    (lowered by ``below_optimum``); None when GLOP does not prove optimality within
+    ``seconds``."""
+    solved = solve_compact_lp(problem, required, mode, weights, seconds, runs)
+    return None if solved is None else solved[0]
 
-    Returns None when GLOP does not prove optimality within ``seconds``.
+
+def solve_compact_lp(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                     weights: tuple[float, float, float], seconds: float,
+                     runs: bool = True,
+                     ) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """``_solve_compact``'s optimum and its coverage rows' duals per (queue, interval) (0
+    where nothing is required); None when GLOP does not prove optimality within
+    ``seconds``.
     """
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -646,7 +569,10 @@ def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         log.info("compact LP: not solved to optimality in %.1f s", seconds)
         return None
-    return below_optimum(float(compact.objective.Value()))
+    duals = np.zeros(required.shape)
+    for (q, t), row in compact.coverage.items():
+        duals[q, t] = row.dual_value()
+    return below_optimum(float(compact.objective.Value())), duals
 
 
 def _add_compact_breaks(solver: pywraplp.Solver, candidates: list[Any],
@@ -763,7 +689,7 @@ def _add_compact_days(solver: pywraplp.Solver, max_days: int, max_consecutive: i
                 row.SetCoefficient(var, 1.0)
 
 
-def _history_streak(problem: Problem, agent_index: int) -> int:
+def history_streak(problem: Problem, agent_index: int) -> int:
     """Dates in a row the agent worked up to the day before date 0 (History), else 0."""
     history = problem.history_of(problem.agents[agent_index].id)
     return 0 if history is None else history.consecutive_days_worked
@@ -804,7 +730,7 @@ def _add_workable_dates(solver: pywraplp.Solver, problem: Problem, group: list[i
     max-days row (five dates each) and its per-date caps let the class's other agents'
     room count for it."""
     days = len(works_by_day)
-    patterns = Counter((frozenset(open_dates(problem, i)), _history_streak(problem, i))
+    patterns = Counter((frozenset(open_dates(problem, i)), history_streak(problem, i))
                        for i in group)
     agent = problem.agents[group[0]]
     for dates in _date_sets(days):

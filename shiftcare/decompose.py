@@ -51,7 +51,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.activities import improve_activities
-from shiftcare.bound import BackgroundBound, compact_lp_bounds
+from shiftcare.bound import compact_lp_bounds
 from shiftcare.columns import improve_dates
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
@@ -69,6 +69,7 @@ from shiftcare.problem import (
 )
 from shiftcare.shiftplan import ShiftPlan, plan_shift_counts, roster_from_plan
 from shiftcare.solution import ActivityBlock, Shift, Solution, SolveInfo
+from shiftcare.understaffing import BackgroundBound
 
 log = logging.getLogger("shiftcare")
 
@@ -729,7 +730,7 @@ def stage_shares(problem: Problem, options: LargeOptions) -> tuple[float, float]
 
 def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                               options: LargeOptions | None) -> BackgroundBound:
-    """The understaffing bound's process (``bound.BackgroundBound``), given the time
+    """The understaffing bound's process (``understaffing.BackgroundBound``), given the time
     until the column stage (the shift plan, weekly match and start re-planning use one
     core); none with fewer than two workers, where it would take the roster's time."""
     if options is None or worker_count(options.workers) < 2:

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds, understaffing_lower_bound
+from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds
 from shiftcare.decompose import LargeOptions, is_large, solve_large, worker_count
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
@@ -30,6 +30,7 @@ from shiftcare.solution import (
     merge_blocks,
 )
 from shiftcare.staffing import required_agents
+from shiftcare.understaffing import understaffing_lower_bound
 
 log = logging.getLogger("shiftcare")
 
@@ -263,7 +264,7 @@ class IndependentBounds:
     objective: float | None
     """On the objective, in CP-SAT's scaled units."""
     understaffed_minutes: float | None
-    """On understaffed agent-minutes (``bound.understaffing_lower_bound``)."""
+    """On understaffed agent-minutes (``understaffing.understaffing_lower_bound``)."""
 
 
 def independent_bound(built: BuiltModel, options: SolveOptions,

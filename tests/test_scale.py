@@ -17,15 +17,17 @@ import numpy.typing as npt
 import pytest
 from ortools.linear_solver import pywraplp
 
-from shiftcare import decompose, greedy, shiftplan
+from shiftcare import decompose, greedy, shiftplan, understaffing
 from shiftcare.bound import (
-    BackgroundBound,
+    UNDERSTAFFING_WEIGHTS,
+    below_optimum,
     build_compact_model,
     compact_lp_bounds,
     compact_mip_understaffing,
     contract_classes,
     full_objective_weights,
-    understaffing_lower_bound,
+    solve_compact_lp,
+    whole_agent_minutes,
     workable_dates,
 )
 from shiftcare.evaluate import evaluate, validate
@@ -38,6 +40,11 @@ from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from shiftcare.summary import summary_items, understaffed_gap
+from shiftcare.understaffing import (
+    BackgroundBound,
+    lagrangian_understaffing,
+    understaffing_lower_bound,
+)
 from tests import tiny
 from tests.scripts import load_benchmark
 
@@ -441,6 +448,47 @@ def test_week_column_bound_meets_its_lp_within_the_optimum() -> None:
     assert lp is not None and lp < minutes == 60
 
 
+def _compact_lp_and_duals(problem: Problem, required: npt.NDArray[np.int64],
+                          ) -> tuple[float, npt.NDArray[np.float64]]:
+    """The compact LP's understaffed agent-intervals and coverage duals."""
+    solved = solve_compact_lp(problem, required, "stress-aware", UNDERSTAFFING_WEIGHTS, 10.0)
+    assert solved is not None
+    return solved
+
+
+def test_lagrangian_bound_proves_the_optimum_the_lp_spreads_in_fractions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_one_agent_with_long_recoveries`` (CP-SAT's proven optimum: 60 minutes short): at
+    the compact LP's duals the agent's best week has whole runs and recoveries, so the
+    Lagrangian bound proves the 60 minutes where the LP proves 45, and the Summary's bound
+    takes it without the MIP."""
+    problem = _one_agent_with_long_recoveries()
+    required = required_agents(problem)
+    lp, duals = _compact_lp_and_duals(problem, required)
+    lagrangian = lagrangian_understaffing(problem, required, "stress-aware", duals)
+    assert lagrangian is not None
+    assert whole_agent_minutes(problem, lp) == 45
+    assert whole_agent_minutes(problem, below_optimum(lagrangian)) == 60
+    monkeypatch.setattr(understaffing, "compact_mip_understaffing", lambda *_: None)
+    assert understaffing_lower_bound(problem, required, "stress-aware", 10.0) == 60
+
+
+def test_lagrangian_bound_is_between_the_lp_and_a_roster(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """On a generated week the Lagrangian bound at the LP's duals is at least the LP's
+    (each agent's own week is a point of the class model) and at most a roster's
+    understaffing; past its deadline it gives up."""
+    problem, required = generated
+    lp, duals = _compact_lp_and_duals(problem, required)
+    lagrangian = lagrangian_understaffing(problem, required, "stress-aware", duals)
+    roster = greedy_roster(problem, required, "stress-aware")
+    short = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    assert lagrangian is not None
+    assert lp - 1e-6 <= lagrangian <= short / problem.interval_minutes
+    assert lagrangian_understaffing(problem, required, "stress-aware", duals,
+                                    time.monotonic()) is None
+
+
 def test_understaffed_gap_is_the_share_of_the_roster_the_bound_leaves_open() -> None:
     assert understaffed_gap(8_400, 8_316.0) == pytest.approx(0.01)
     assert understaffed_gap(0, 0.0) == 0.0
@@ -540,6 +588,12 @@ def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> N
     _, week, _ = load_benchmark("week_column_bound").week_column_bound(problem, required, 100)
     week_minutes = math.ceil(week - 1e-6) * problem.interval_minutes
     assert bound.understaffed_minutes <= week_minutes <= short
+    _, duals = _compact_lp_and_duals(problem, required)
+    rng = np.random.default_rng(0)
+    for prices in [duals, np.ones(required.shape), *rng.random((5, *required.shape))]:
+        lagrangian = lagrangian_understaffing(problem, required, "stress-aware", prices)
+        assert lagrangian is not None
+        assert lagrangian * problem.interval_minutes <= short + 1e-6
 
 
 def test_stress_rows_raise_the_compact_bound(
