@@ -147,8 +147,10 @@ class WeekPricing:
 
     def _best_week(self, agent_index: int,
                    days: list[list[DayPattern]]) -> tuple[float, Cover]:
-        """The agent's best week of the day patterns within its contract (see the module
-        docstring for what is kept)."""
+        """The agent's best week of the day patterns: within max days, max consecutive
+        days (History's included), max paid hours and min rest between shifts on
+        adjacent dates (min hours and rest across a day off are left out, which can only
+        raise its worth)."""
         agent = self.problem.agents[agent_index]
         rest = round(agent.min_rest_hours * 60)
         most_paid = round(agent.max_hours * 60)
