@@ -555,6 +555,7 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     weight = replanner.problem.settings.weight_understaffing
     target = math.ceil(lp_value / weight - TARGET_TOLERANCE) if master.converged else -1
     best: tuple[float, list[_Plan], int] | None = None
+    best_reach: float | None = None
     best_score = math.inf
     dives = best_dive = 0
     queue_mip = len(items) <= QUEUE_MIP_MAX_AGENT_DATES
@@ -567,13 +568,14 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
         dives += 1
         cost = _dived_cost(replanner, master, columns, deadline)
         rounded = short = int(_shortage(replanner, master.first, master.last).sum())
+        reach = None
         if queue_mip:  # judged by what the MIP can reach with its shifts and breaks
             reach = queue_lp_shortage(replanner, items)
             short = short if reach is None else math.ceil(reach - TARGET_TOLERANCE)
         score = cost - weight * (rounded - short)
         if best is None or score < best_score - 1e-9:
             best = (cost, _plans(items), sum(column.shape > 0 for column in columns))
-            best_score, best_dive = score, dives
+            best_score, best_dive, best_reach = score, dives, reach
         log.debug("date %d: dive %d leaves %d agent-intervals short", day, dives, short)
         _restore(replanner, items, start)
         now = time.monotonic()
@@ -583,7 +585,7 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
         master.undive()
     size = (master.solver.NumVariables(), master.solver.NumConstraints())
     if best is not None and queue_mip:
-        best = _queues_assigned(replanner, master, best, target, deadline)
+        best = _queues_assigned(replanner, master, best, target, deadline, best_reach)
     if best is None:
         return DateOutcome(False, target, size)
     log.info("date %d: %d agent-dates, %d shifts moved, coverage %.1f -> %.1f agent-intervals"
@@ -598,16 +600,17 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
 
 def _queues_assigned(replanner: Replanner, master: DateMaster,
                      best: tuple[float, list[_Plan], int], target: int, deadline: float,
-                     ) -> tuple[float, list[_Plan], int]:
+                     reach: float | None = None) -> tuple[float, list[_Plan], int]:
     """The best dive's plans with their queues re-assigned by MIP
-    (``queuemip.assign_queues``) when they leave more agent-intervals short than
-    ``target`` and the MIP lowers their cost, else ``best``."""
+    (``queuemip.assign_queues``, given the dive's queue LP shortage ``reach`` when it was
+    judged by it) when they leave more agent-intervals short than ``target`` and the MIP
+    lowers their cost, else ``best``."""
     items = master.items
     start = _plans(items)
     _restore(replanner, items, best[1])
     pay = best[0] - coverage_cost(replanner, master.first, master.last)
     short = int(_shortage(replanner, master.first, master.last).sum())
-    found = short > target and assign_queues(replanner, items, deadline)
+    found = short > target and assign_queues(replanner, items, deadline, reach)
     cost = coverage_cost(replanner, master.first, master.last) + pay
     weight = replanner.problem.settings.weight_understaffing
     log.info("date %d: queues by MIP, coverage %.1f -> %.1f agent-intervals",

@@ -256,18 +256,23 @@ def _heavy_sum(solver: pywraplp.Solver, on_heavy: dict[int, list[pywraplp.Variab
     return solver.Sum([v for offset in offsets for v in on_heavy.get(offset, [])])
 
 
-def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float) -> bool:
+def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float,
+                  reach: float | None = None) -> bool:
     """Re-assign the queues of ``items`` (one date's agent-dates) together
     (``DateQueueModel``) until ``deadline`` (``time.monotonic()``) or until they leave no
     more agents short than the MIP's LP (rounded up): CP-SAT's local search for
     ``LOCAL_SEARCH_SHARE`` of the time, then SCIP from its best; then re-plan each alone
     (``activities.descend``: surplus agents off the phone where the rules allow).
-    False, with nothing changed, when there was no time or no solver found an
-    assignment; the caller keeps the result only when it covers better."""
+    ``reach`` is the MIP's LP (``queue_lp_shortage`` of these shifts and breaks) when
+    the caller has it, else it is solved here. False, with nothing changed, when there
+    was no time or no solver found an assignment; the caller keeps the result only when
+    it covers better."""
     if not items or deadline - time.monotonic() < MIN_MIP_SECONDS:
         return False
     with _phone_out(replanner, items):
-        found = _best_assignment(replanner, items, deadline)
+        if reach is None:
+            reach = _relaxed_shortage(replanner, items)
+        found = _best_assignment(replanner, items, deadline, reach)
     if found is None:
         return False
     for item, labels in zip(items, found, strict=True):
@@ -277,10 +282,10 @@ def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float)
 
 
 def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: float,
-                     ) -> list[list[Label]] | None:
+                     reach: float | None) -> list[list[Label]] | None:
     """The items' labels (their phone time out of the counts) in the best assignment
-    CP-SAT's local search, then SCIP, found by ``deadline``; None when none did."""
-    reach = _relaxed_shortage(replanner, items)
+    CP-SAT's local search, then SCIP, found by ``deadline``, each stopping at ``reach``
+    (the MIP's LP, None when unknown) rounded up; None when none did."""
     floor = 0 if reach is None else math.ceil(reach - LP_TOLERANCE)
     found = None
     hint = [item.labels for item in items]

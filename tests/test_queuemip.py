@@ -225,3 +225,21 @@ def test_local_search_gets_its_share_of_the_mip_time(monkeypatch: pytest.MonkeyP
     assert [backend for backend, _ in given] == ["CP_SAT", "SCIP"]
     assert given[0][1] == pytest.approx(queuemip.LOCAL_SEARCH_SHARE * 10, abs=0.5)
     assert given[1][1] == pytest.approx(10, abs=0.5)
+
+
+def test_a_queue_lp_given_is_not_solved_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the LP's shortage given (as the column stage has it from judging its dive),
+    the MIP stops at it as when it solves the LP itself, without solving it again."""
+    problem = _complaints_all_shift(agents=3)
+    required = required_agents(problem)
+    idle = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
+    lp_short = queue_lp_shortage(idle, list(idle.dates))
+    assert lp_short is not None
+
+    def unexpected(replanner: Replanner, items: list[AgentDate]) -> float | None:
+        raise AssertionError("the queue LP was solved again")
+
+    monkeypatch.setattr(queuemip, "_relaxed_shortage", unexpected)
+    replanner = Replanner.of(problem, required, "stress-aware", idle_roster(problem))
+    assert assign_queues(replanner, list(replanner.dates), time.monotonic() + 20, lp_short)
+    assert _short_intervals(replanner) == math.ceil(lp_short - 1e-6)

@@ -377,8 +377,6 @@ def test_compact_bound_with_stress_rules_stays_below_the_optimum(
     rules leave some intervals short. The bound must count some of them (without the
     stretch-cap and recovery rows it would be 0: the daily cap allows all 16 intervals)
     and never more than CP-SAT's proven optimum."""
-    from tests import tiny
-
     problem = tiny.problem(
         [tiny.agent("A1", max_complaint_stretch_minutes=stretch)],
         [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
@@ -402,8 +400,6 @@ def _one_agent_with_long_recoveries() -> Problem:
     """One agent, a fixed 4-hour shift, complaint-heavy need all shift, a stretch cap of
     60 minutes and a 20-minute recovery after 30 (CP-SAT's proven optimum: 60 minutes
     short)."""
-    from tests import tiny
-
     return tiny.problem(
         [tiny.agent("A1", max_complaint_stretch_minutes=60)],
         [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
@@ -544,8 +540,6 @@ def test_compact_bound_knows_recovery_comes_at_once() -> None:
     at 09:00 where no one is needed, so one interval stays short either way: the bound
     is the optimum's 15 minutes (the stretch-cap rows alone let the recovery wait until
     09:00 and bound 0)."""
-    from tests import tiny
-
     problem = tiny.problem(
         [tiny.agent("A1", skills=("hot", "calm"))],
         [tiny.shift_type(earliest_start=8 * 60, latest_start=8 * 60)],
@@ -559,7 +553,6 @@ def test_compact_bound_knows_recovery_comes_at_once() -> None:
 def _three_agents_two_queues() -> Problem:
     """Three agents (two may take complaints), 8-hour shifts with a break and a lunch, a
     calm queue and a complaint-heavy one, understaffing the only cost."""
-    from tests import tiny
     from tests.factories import DEFAULT_BREAKS
 
     agents = [tiny.agent("A1", skills=("main", "complaints")),
@@ -658,8 +651,6 @@ def _bound_and_optimum_understaffing(problem: Problem) -> tuple[float | None, ob
 
 def test_compact_bound_counts_agents_off_by_availability() -> None:
     """Two agents, one of them off: the bound knows only one can work."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")],
                            need={("main", tiny.at(8), tiny.at(12)): 2})
     problem = problem.replace(availability=(Availability("A2", 0, "off"),))
@@ -670,8 +661,6 @@ def test_compact_bound_knows_which_starts_each_agent_may_take() -> None:
     """Two agents of one contract, one allowed only the 10:00 start by an availability
     window, two agents needed 08:00-10:00: only one agent can cover it, and the bound
     (which would otherwise let the free agent's starts count twice) says so."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")],
                            need={("main", tiny.at(8), tiny.at(10)): 2})
     window = Availability("A2", 0, "window", window_from=10 * 60, window_to=14 * 60)
@@ -686,8 +675,6 @@ def test_compact_bound_counts_the_rest_day_history_forces(streak: int,
     """One agent with at most 6 dates in a row who worked ``streak`` dates before the
     horizon, one agent needed 08:00-12:00 on both dates: after 5 or 6 dates one of the two
     is a rest day, and the bound counts it; after 4 it counts nothing."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent("A1", max_consecutive_days=6)], days=2,
                            need={("main", tiny.at(8), tiny.at(12)): 1,
                                  ("main", tiny.at(32), tiny.at(36)): 1})
@@ -700,8 +687,6 @@ def test_compact_bound_counts_the_dates_each_agent_can_work() -> None:
     dates, two agents needed on each of three dates: A1 works one date and A2 two, so
     three 4-hour shifts are short. The class's sums alone (4 dates of work, at most one
     agent on the second and third dates) would count two."""
-    from tests import tiny
-
     need = {("main", tiny.at(8 + 24 * day), tiny.at(12 + 24 * day)): 2 for day in range(3)}
     problem = tiny.problem([tiny.agent("A1", max_days=2), tiny.agent("A2", max_days=2)],
                            days=3, need=need)
@@ -743,8 +728,6 @@ def _three_agents_one_date_each() -> tuple[Problem, shiftplan.ShiftPlan]:
     and one on the third. Date by date, A2 and A3 tie on the first date (one date left
     of two open ones each) and the first agent, A2, takes it, so the third date's shift
     is dropped; matched over the horizon, A3 takes the first date and A2 the third."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent(f"A{i}", max_days=1) for i in (1, 2, 3)], days=3,
                            need={("main", tiny.at(8), tiny.at(12)): 1})
     problem = problem.replace(availability=(
@@ -801,8 +784,6 @@ def test_date_by_date_gives_out_first_to_agents_with_fewest_dates_to_spare() -> 
     """One date each at most; A1 is off on the second date, A2 is not. The first date's
     shift goes to A1 (one shift left for one open date) rather than to the first agent
     with the shortest streak: A2 is the only one left who may work the second date."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent("A2", max_days=1), tiny.agent("A1", max_days=1)],
                            days=2, need={("main", tiny.at(8), tiny.at(12)): 1})
     problem = problem.replace(availability=(Availability("A1", 1, "off"),))
@@ -815,8 +796,6 @@ def test_date_by_date_gives_out_first_to_agents_with_the_shortest_streak() -> No
     first date and two on the second; A1 worked 5 dates in a row before the horizon, so
     whoever takes the first date must be A2, whose run of dates through it is shorter:
     all three are named date by date."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent("A1"), tiny.agent("A2")], days=2,
                            need={("main", tiny.at(8), tiny.at(12)): 1,
                                  ("main", tiny.at(32), tiny.at(36)): 2})
@@ -836,8 +815,6 @@ def test_stand_ins_come_only_from_classes_with_shifts_to_spare(
     (general and complaints) may stand in but has its own class's shift planned on the
     second date. With one date at most B1 keeps it (the general shift is dropped); with
     two it works both."""
-    from tests import tiny
-
     problem = tiny.problem([tiny.agent("G1", skills=("main",)),
                             tiny.agent("B1", skills=("main", "calm"), max_days=max_days)],
                            days=2, need={("main", tiny.at(8), tiny.at(12)): 1},
