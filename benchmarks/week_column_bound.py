@@ -19,8 +19,15 @@ agents' week schedules (min hours dropped) proves more. The Summary's bound
 (``understaffing.understaffing_lower_bound``: the compact class LP, the Lagrangian
 bound at its duals and the class MIP) is printed beside it.
 
-The script is slow (10-21 minutes for 200x7 on 2 cores): it measures how much the class
-model loses by summing its agents' runs and breaks, and is not part of ``solve``.
+With ``--per-date`` it also prints, at the last master LP, the agent-intervals short
+and the agents at work on each date, and the agents of each contract class
+(``bound.contract_classes``) at work on each date: where the LP puts its agents, to
+compare with a roster's. An agent counts as at work on the dates its column has phone
+time on.
+
+The script is slow (10-21 minutes for 200x7 on 2 cores, more on some weeks): it
+measures how much the class model loses by summing its agents' runs and breaks, and is
+not part of ``solve``.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
-from shiftcare.bound import agent_classes
+from shiftcare.bound import agent_classes, contract_classes
+from shiftcare.columns import WITH_PRESOLVE, WITHOUT_PRESOLVE
 from shiftcare.pipeline import load
 from shiftcare.problem import Mode, Problem
 from shiftcare.samples import build_generated
@@ -63,18 +71,27 @@ class WeekMaster:
                 self.rows[(int(q), int(t))] = row
         objective.SetMinimization()
         self.convexity = [self.solver.Constraint(0.0, float(len(group))) for group in classes]
+        self.columns: list[tuple[int, Cover, pywraplp.Variable]] = []
+        """Each column's class, cover and variable."""
 
     def add(self, index: int, cover: Cover) -> None:
         """A week column of class ``index``."""
         variable = self.solver.NumVar(0.0, self.solver.infinity(), "")
+        self.columns.append((index, cover, variable))
         self.convexity[index].SetCoefficient(variable, 1.0)
         for key, count in cover.items():
             if key in self.rows:
                 self.rows[key].SetCoefficient(variable, float(count))
 
     def solve(self, shape: tuple[int, int]) -> tuple[float, npt.NDArray[np.float64], list[float]]:
-        """(LP optimum, coverage duals padded by a day, convexity duals)."""
+        """(LP optimum, coverage duals padded by a day, convexity duals). GLOP is asked
+        once more without its presolve when it ends ABNORMAL (as the date masters do,
+        ``columns.WITHOUT_PRESOLVE``: seen on the 40x7 week after 20 rounds)."""
         status = self.solver.Solve()
+        if status == pywraplp.Solver.ABNORMAL:
+            self.solver.SetSolverSpecificParametersAsString(WITHOUT_PRESOLVE)
+            status = self.solver.Solve()
+            self.solver.SetSolverSpecificParametersAsString(WITH_PRESOLVE)
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"master LP ended with status {status}")
         duals = np.zeros(shape)
@@ -84,12 +101,13 @@ class WeekMaster:
                 [row.dual_value() for row in self.convexity])
 
 
-def week_column_bound(problem: Problem, required: npt.NDArray[np.int64],
-                      max_rounds: int) -> tuple[float, float, int]:
-    """(LP optimum, best Lagrangian bound, rounds), both in agent-intervals."""
+def week_column_bound(problem: Problem, required: npt.NDArray[np.int64], max_rounds: int,
+                      master: WeekMaster | None = None) -> tuple[float, float, int]:
+    """(LP optimum, best Lagrangian bound, rounds), both in agent-intervals, generating
+    the columns of ``master`` (made for ``agent_classes``; a new one when not given)."""
     classes = agent_classes(problem)
     pricing = WeekPricing(problem, required, classes, MODE)
-    master = WeekMaster(required, classes)
+    master = WeekMaster(required, classes) if master is None else master
     shape = (required.shape[0], required.shape[1] + problem.intervals_per_day)
     best = -math.inf
     value = math.inf
@@ -113,6 +131,38 @@ def week_column_bound(problem: Problem, required: npt.NDArray[np.int64],
     return value, best, max_rounds
 
 
+def print_per_date(problem: Problem, required: npt.NDArray[np.int64],
+                   master: WeekMaster) -> None:
+    """Per date, the last master LP's agent-intervals short and agents at work; per
+    contract class, its agents at work per date (one decimal)."""
+    classes = agent_classes(problem)
+    contract_of = {agent: number
+                   for number, group in enumerate(contract_classes(problem, MODE))
+                   for agent in group}
+    per_day = problem.intervals_per_day
+    phone = np.zeros(required.shape)
+    at_work = np.zeros((max(contract_of.values()) + 1, problem.days))
+    for index, cover, variable in master.columns:
+        agents = variable.solution_value()
+        if agents <= 1e-9:
+            continue
+        for (q, t), count in cover.items():
+            if t < required.shape[1]:
+                phone[q, t] += agents * count
+        for day in {t // per_day for (_, t) in cover if t // per_day < problem.days}:
+            at_work[contract_of[classes[index][0]], day] += agents
+    short = np.clip(required - phone, 0, None)
+    print("| date | agent-intervals short | agents at work |")
+    print("|---|---|---|")
+    for day in range(problem.days):
+        print(f"| {day} | {short[:, day * per_day:(day + 1) * per_day].sum():.1f} | "
+              f"{at_work[:, day].sum():.1f} |")
+    print("| contract class | agents at work per date |")
+    print("|---|---|")
+    for number, row in enumerate(at_work):
+        print(f"| {number} | {' / '.join(f'{value:.1f}' for value in row)} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", nargs="?", default="200x7", help="AGENTSxDAYS")
@@ -120,6 +170,8 @@ def main() -> None:
     parser.add_argument("--max-rounds", type=int, default=1000)
     parser.add_argument("--class-seconds", type=float, default=120.0,
                         help="time for the Summary's class bound")
+    parser.add_argument("--per-date", action="store_true",
+                        help="also print where the last master LP puts its agents")
     args = parser.parse_args()
     agents, days = (int(part) for part in args.size.split("x"))
     with tempfile.TemporaryDirectory() as folder:
@@ -131,7 +183,8 @@ def main() -> None:
     classed = understaffing_lower_bound(problem, required, MODE, args.class_seconds)
     class_seconds = time.monotonic() - started
     started = time.monotonic()
-    value, best, rounds = week_column_bound(problem, required, args.max_rounds)
+    master = WeekMaster(required, agent_classes(problem))
+    value, best, rounds = week_column_bound(problem, required, args.max_rounds, master)
     seconds = time.monotonic() - started
     whole = math.ceil(best - 1e-6) * interval
     print("| instance | seed | class bound | week LP | week bound | rounds | seconds |")
@@ -139,6 +192,8 @@ def main() -> None:
     class_cell = "none" if classed is None else f"{classed:,.0f}"
     print(f"| {args.size} | {args.seed} | {class_cell} ({class_seconds:.0f} s) | "
           f"{value * interval:,.1f} | {whole:,} | {rounds} | {seconds:.0f} |")
+    if args.per_date:
+        print_per_date(problem, required, master)
 
 
 if __name__ == "__main__":

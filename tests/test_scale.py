@@ -20,6 +20,7 @@ from ortools.linear_solver import pywraplp
 from shiftcare import decompose, greedy, shiftplan, understaffing
 from shiftcare.bound import (
     UNDERSTAFFING_WEIGHTS,
+    agent_classes,
     below_optimum,
     build_compact_model,
     compact_lp_bounds,
@@ -442,6 +443,27 @@ def test_week_column_bound_meets_its_lp_within_the_optimum() -> None:
     minutes = math.ceil(best - 1e-6) * problem.interval_minutes
     lp = compact_lp_bounds(problem, required, "stress-aware", 10.0).understaffed_minutes
     assert lp is not None and lp < minutes == 60
+
+
+def test_week_column_bound_per_date_adds_up_to_its_lp(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``--per-date`` of benchmarks/week_column_bound.py: the dates' agent-intervals
+    short sum to the master LP, and the one agent is at work on at most one date per
+    contract class row and date (as a share of it, between 0 and 1)."""
+    week_bound = load_benchmark("week_column_bound")
+    problem = _one_agent_with_long_recoveries()
+    required = required_agents(problem)
+    master = week_bound.WeekMaster(required, agent_classes(problem))
+    value, _, _ = week_bound.week_column_bound(problem, required, 100, master)
+    capsys.readouterr()
+    week_bound.print_per_date(problem, required, master)
+    rows = [line.strip("|").split("|") for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| ") and line[2].isdigit()]
+    dates = [row for row in rows if len(row) == 3]
+    assert len(dates) == problem.days
+    assert sum(float(row[1]) for row in dates) == pytest.approx(value, abs=0.05 * problem.days)
+    for row in dates:
+        assert 0.0 <= float(row[2]) <= 1.0
 
 
 def _compact_lp_and_duals(problem: Problem, required: npt.NDArray[np.int64],
