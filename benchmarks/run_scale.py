@@ -4,12 +4,15 @@ Usage::
 
     python benchmarks/run_scale.py                      # 200x7, 500x7, 1000x28
     python benchmarks/run_scale.py 200x7 --time-limit 60 --workers 2
+    python benchmarks/run_scale.py 200x7 --seed 0 1 2 3 4 5 6 7 8 9
 
 Each instance is a seeded workbook from ``shiftcare.samples.build_generated`` (bank
 call-centre curves, two queues: general and complaints, lunch and two breaks per
 full-time shift). It is solved with ``shiftcare solve`` in stress-aware mode, and one
 Markdown table row is printed per instance from the output's Summary sheet (the
-understaffing bound too: ``solve`` proves it within the time limit).
+understaffing bound too: ``solve`` proves it within the time limit). Each seed gives
+another instance (and solver seed); with several instances a last line counts those
+whose understaffing gap is within ``GAP_GOAL``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ COLUMNS = ("agents", "days", "queues", "variables", "constraints", "status",
            "understaffed agent-min", "understaffed lower bound", "understaffed gap",
            "objective", "lower bound", "gap", "service level", "paid hours",
            "stress violations", "hard violations", "seconds")
+GAP_GOAL = 1.0
+"""The understaffing gap (%) issue #5 asks of 200x7 weeks at 60 s."""
+
+
 def summary_of(path: Path) -> dict[str, object]:
     """The Summary sheet of an output workbook as a dict."""
     workbook = load_workbook(path, read_only=True)
@@ -87,15 +94,34 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=None,
                         help="seconds per instance [default: 60 for 200x7, else 600]")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, nargs="+", default=[0],
+                        help="one or more seeds, one instance each [default: 0]")
     args = parser.parse_args()
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
+    rows = []
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             limit = args.time_limit or DEFAULT_LIMITS.get(size, 600.0)
-            row = run_one(size, limit, args.workers, args.seed, Path(folder))
-            print("| " + " | ".join(str(cell) for cell in row) + " |", flush=True)
+            for seed in args.seed:
+                row = labelled(run_one(size, limit, args.workers, seed, Path(folder)), seed)
+                rows.append(row)
+                print("| " + " | ".join(str(cell) for cell in row) + " |", flush=True)
+    if len(rows) > 1:
+        within, measured = within_goal(rows)
+        print(f"\nunderstaffed gap within {GAP_GOAL:g} %: {within} of {measured} instances")
+
+
+def labelled(row: list[object], seed: int) -> list[object]:
+    """``row`` with its agents cell saying the seed when it is not 0, e.g. "200 (seed 3)"."""
+    return row if seed == 0 else [f"{row[0]} (seed {seed})", *row[1:]]
+
+
+def within_goal(rows: list[list[object]]) -> tuple[int, int]:
+    """(rows whose understaffed gap is at most ``GAP_GOAL`` %, rows with a gap)."""
+    column = COLUMNS.index("understaffed gap")
+    gaps = [float(str(row[column]).removesuffix(" %")) for row in rows if row[column]]
+    return sum(gap <= GAP_GOAL for gap in gaps), len(gaps)
 
 
 if __name__ == "__main__":

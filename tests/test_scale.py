@@ -965,3 +965,21 @@ def test_improve_windows_keeps_every_rule_and_lowers_understaffing(
     assert sorted(roster.shifts, key=str) == sorted(start.shifts, key=str)
     assert (evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
             < evaluate(problem, start, required).kpis["understaffed_agent_minutes"])
+
+
+def test_run_scale_labels_seeds_and_counts_weeks_within_the_goal() -> None:
+    """benchmarks/run_scale.py with several seeds: rows of seeds other than 0 say their
+    seed, and the closing count takes the rows whose understaffed gap is at most 1 %
+    (a blank gap, e.g. an instance not solved, counts in neither)."""
+    run_scale = load_benchmark("run_scale")
+    column = run_scale.COLUMNS.index("understaffed gap")
+
+    def row(gap: str) -> list[object]:
+        cells: list[object] = [200, 7, 2, *[""] * (len(run_scale.COLUMNS) - 3)]
+        cells[column] = gap
+        return cells
+
+    assert run_scale.labelled(row("0.00 %"), 0)[0] == 200
+    assert run_scale.labelled(row("0.00 %"), 3)[0] == "200 (seed 3)"
+    rows = [row("0.00 %"), row("1.00 %"), row("1.01 %"), row("7.78 %"), row("")]
+    assert run_scale.within_goal(rows) == (2, 4)
