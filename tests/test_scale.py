@@ -448,8 +448,8 @@ def test_week_column_bound_meets_its_lp_within_the_optimum() -> None:
 def test_week_column_bound_per_date_adds_up_to_its_lp(
         capsys: pytest.CaptureFixture[str]) -> None:
     """``--per-date`` of benchmarks/week_column_bound.py: the dates' agent-intervals
-    short sum to the master LP, and the one agent is at work on at most one date per
-    contract class row and date (as a share of it, between 0 and 1)."""
+    short sum to the master LP, and the one agent's share at work on each date is
+    between 0 and 1."""
     week_bound = load_benchmark("week_column_bound")
     problem = _one_agent_with_long_recoveries()
     required = required_agents(problem)
