@@ -47,7 +47,12 @@ from shiftcare.columns import WITH_PRESOLVE, WITHOUT_PRESOLVE
 from shiftcare.pipeline import load
 from shiftcare.problem import Mode, Problem
 from shiftcare.samples import build_generated
-from shiftcare.understaffing import Cover, WeekPricing, understaffing_lower_bound
+from shiftcare.understaffing import (
+    Cover,
+    WeekPricing,
+    lagrangian_value,
+    understaffing_lower_bound,
+)
 
 MODE: Mode = "stress-aware"
 CONVERGED = 0.01
@@ -70,6 +75,8 @@ class WeekMaster:
                 objective.SetCoefficient(short, 1.0)
                 self.rows[(int(q), int(t))] = row
         objective.SetMinimization()
+        self.classes = classes
+        """The agents of each class (``bound.agent_classes``), one convexity row each."""
         self.convexity = [self.solver.Constraint(0.0, float(len(group))) for group in classes]
         self.columns: list[tuple[int, Cover, pywraplp.Variable]] = []
         """Each column's class, cover and variable."""
@@ -104,10 +111,10 @@ class WeekMaster:
 def week_column_bound(problem: Problem, required: npt.NDArray[np.int64], max_rounds: int,
                       master: WeekMaster | None = None) -> tuple[float, float, int]:
     """(LP optimum, best Lagrangian bound, rounds), both in agent-intervals, generating
-    the columns of ``master`` (made for ``agent_classes``; a new one when not given)."""
-    classes = agent_classes(problem)
+    the columns of ``master`` (one for ``agent_classes`` when not given)."""
+    master = WeekMaster(required, agent_classes(problem)) if master is None else master
+    classes = master.classes
     pricing = WeekPricing(problem, required, classes, MODE)
-    master = WeekMaster(required, classes) if master is None else master
     shape = (required.shape[0], required.shape[1] + problem.intervals_per_day)
     best = -math.inf
     value = math.inf
@@ -116,9 +123,7 @@ def week_column_bound(problem: Problem, required: npt.NDArray[np.int64], max_rou
         value, duals, convexity = master.solve(shape)
         weeks = pricing.best_weeks(duals)
         assert weeks is not None  # no deadline
-        lagrangian = float((duals[:, :required.shape[1]] * required).sum()) - sum(
-            len(group) * worth for group, (worth, _) in zip(classes, weeks, strict=True))
-        best = max(best, lagrangian)
+        best = max(best, lagrangian_value(required, duals, classes, weeks))
         entering = [(index, cover) for index, (worth, cover) in enumerate(weeks)
                     if worth + convexity[index] > 1e-6]
         for index, cover in entering:
@@ -135,7 +140,6 @@ def print_per_date(problem: Problem, required: npt.NDArray[np.int64],
                    master: WeekMaster) -> None:
     """Per date, the last master LP's agent-intervals short and agents at work; per
     contract class, its agents at work per date (one decimal)."""
-    classes = agent_classes(problem)
     contract_of = {agent: number
                    for number, group in enumerate(contract_classes(problem, MODE))
                    for agent in group}
@@ -150,7 +154,7 @@ def print_per_date(problem: Problem, required: npt.NDArray[np.int64],
             if t < required.shape[1]:
                 phone[q, t] += agents * count
         for day in {t // per_day for (_, t) in cover if t // per_day < problem.days}:
-            at_work[contract_of[classes[index][0]], day] += agents
+            at_work[contract_of[master.classes[index][0]], day] += agents
     short = np.clip(required - phone, 0, None)
     print("| date | agent-intervals short | agents at work |")
     print("|---|---|---|")

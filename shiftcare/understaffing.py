@@ -204,9 +204,15 @@ def lagrangian_understaffing(problem: Problem, required: npt.NDArray[np.int64], 
     prices[:, :horizon] = np.where(required > 0, np.clip(duals, 0.0, 1.0), 0.0)
     classes = agent_classes(problem)
     weeks = WeekPricing(problem, required, classes, mode).best_weeks(prices, deadline)
-    if weeks is None:
-        return None
-    return float((prices[:, :horizon] * required).sum()) - sum(
+    return None if weeks is None else lagrangian_value(required, prices, classes, weeks)
+
+
+def lagrangian_value(required: npt.NDArray[np.int64], prices: npt.NDArray[np.float64],
+                     classes: list[list[int]], weeks: list[tuple[float, Cover]]) -> float:
+    """The prices (per queue and interval, padded past the horizon) times the
+    requirement, less every agent's best week under them (``WeekPricing.best_weeks`` of
+    ``classes``: each class's worth once per agent), in agent-intervals."""
+    return float((prices[:, :required.shape[1]] * required).sum()) - sum(
         len(group) * worth for group, (worth, _) in zip(classes, weeks, strict=True))
 
 
