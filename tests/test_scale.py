@@ -286,6 +286,62 @@ def test_dive_ends_with_whole_shift_counts_the_lp_keeps(
                for key, var in compact.shift_vars.items())
 
 
+def _solved_compact(problem: Problem, required: npt.NDArray[np.int64],
+                    ) -> tuple[pywraplp.Solver, Any]:
+    """The generated week's compact LP (full objective), solved."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    compact = build_compact_model(solver, problem, required, "stress-aware",
+                                  full_objective_weights(problem.settings))
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    return solver, compact
+
+
+def test_strong_finish_ends_with_whole_counts_its_lp_keeps(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """From a dive with a few counts still fractional, the strong finish rounds them one
+    at a time: whole counts, in an LP solved with them, costing what it says and no less
+    than the LP it started from."""
+    problem, required = generated
+    solver, compact = _solved_compact(problem, required)
+    deadline = time.monotonic() + 30.0
+    values, cost = shiftplan._dive_rounds(solver, compact, shiftplan._shift_counts(compact),
+                                          compact.objective.Value(), deadline,
+                                          shiftplan.STRONG_FINISH_COUNTS)
+    assert 0 < len(shiftplan._fractional(values)) <= shiftplan.STRONG_FINISH_COUNTS
+    finished = shiftplan._strong_finish(solver, compact, values, deadline)
+    assert finished is not None
+    whole, whole_cost = finished
+    assert not shiftplan._fractional(whole)
+    assert whole_cost == pytest.approx(compact.objective.Value())
+    assert whole_cost >= cost - 1e-6
+    assert all(abs(var.solution_value() - whole[key]) <= 1e-6
+               for key, var in compact.shift_vars.items())
+
+
+def test_dive_keeps_the_cheaper_of_its_two_ends(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """The dive ends both ways, plainly and by the strong finish, and keeps the cheaper:
+    its LP with whole counts costs no more than either end reached alone (on this week
+    the strong finish is the cheaper by about 2 %)."""
+    problem, required = generated
+    deadline = time.monotonic() + 60.0
+    solver, compact = _solved_compact(problem, required)
+    free = compact.objective.Value()
+    plain, _ = shiftplan._dive_rounds(solver, compact, shiftplan._shift_counts(compact),
+                                      free, deadline, 0)
+    assert not shiftplan._fractional(plain)
+    plain_cost = compact.objective.Value()
+    solver, compact = _solved_compact(problem, required)
+    values, _ = shiftplan._dive_rounds(solver, compact, shiftplan._shift_counts(compact),
+                                       free, deadline, shiftplan.STRONG_FINISH_COUNTS)
+    finished = shiftplan._strong_finish(solver, compact, values, deadline)
+    assert finished is not None
+    solver, compact = _solved_compact(problem, required)
+    kept = shiftplan._dive(solver, compact, deadline)
+    assert not shiftplan._fractional(kept)
+    assert compact.objective.Value() <= min(plain_cost, finished[1]) + 1e-6
+
+
 def test_largest_remainder_rounding_keeps_the_rounded_total() -> None:
     values = [((0, 0, "day", 480), 1.6), ((0, 0, "day", 540), 0.7), ((0, 0, "day", 600), 0.4)]
     counts = shiftplan._round_largest_remainder(values)
