@@ -123,7 +123,7 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
 
 
 DIVE_ROUNDS = 30
-"""LP re-solves of the shift plan's dive (``_dive_rounds``)."""
+"""Rounds (LP re-solves) of one ``_dive_rounds``."""
 DIVE_SHARE = 0.34
 """Share of the fractional shift counts each dive round fixes."""
 DIVE_TOLERANCE = 1e-6
@@ -157,7 +157,7 @@ def _dive(solver: pywraplp.Solver, compact: CompactModel,
         plain_cost = math.inf
     for key, (low, high) in saved.items():
         compact.shift_vars[key].SetBounds(low, high)
-    strong = _strong_finish(solver, compact, values, deadline)
+    strong = _strong_finish(solver, compact, values, cost, deadline)
     if strong is not None and strong[1] < plain_cost - DIVE_TOLERANCE:
         log.debug("shift plan: strong finish %.1f, plain dive %.1f", strong[1], plain_cost)
         return strong[0]
@@ -217,13 +217,13 @@ def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[Pl
 
 
 def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
-                   values: dict[PlanKey, float], deadline: float,
+                   values: dict[PlanKey, float], cost: float, deadline: float,
                    ) -> tuple[dict[PlanKey, float], float] | None:
-    """Whole shift counts from ``values`` (an LP solution, few counts fractional) by
-    strong branching, and their LP's cost: each step solves the LP with each fractional
-    count rounded down and, alone, up, and keeps the cheapest of those. None when
-    ``deadline`` (``time.monotonic()``) passes first or no rounding has a solution."""
-    cost = math.inf
+    """Whole shift counts from ``values`` (an LP solution costing ``cost``, few counts
+    fractional) by strong branching, and their LP's cost: each step solves the LP once
+    per fractional count and direction, that count alone rounded down or up, and keeps
+    the cheapest of those roundings. None when ``deadline`` (``time.monotonic()``)
+    passes first or no rounding has a solution."""
     while fractional := _fractional(values):
         _fix_whole(compact, values)
         best: tuple[float, PlanKey, float] | None = None

@@ -308,7 +308,7 @@ def test_strong_finish_ends_with_whole_counts_its_lp_keeps(
                                           compact.objective.Value(), deadline,
                                           shiftplan.STRONG_FINISH_COUNTS)
     assert 0 < len(shiftplan._fractional(values)) <= shiftplan.STRONG_FINISH_COUNTS
-    finished = shiftplan._strong_finish(solver, compact, values, deadline)
+    finished = shiftplan._strong_finish(solver, compact, values, cost, deadline)
     assert finished is not None
     whole, whole_cost = finished
     assert not shiftplan._fractional(whole)
@@ -332,9 +332,9 @@ def test_dive_keeps_the_cheaper_of_its_two_ends(
     assert not shiftplan._fractional(plain)
     plain_cost = compact.objective.Value()
     solver, compact = _solved_compact(problem, required)
-    values, _ = shiftplan._dive_rounds(solver, compact, shiftplan._shift_counts(compact),
-                                       free, deadline, shiftplan.STRONG_FINISH_COUNTS)
-    finished = shiftplan._strong_finish(solver, compact, values, deadline)
+    values, cost = shiftplan._dive_rounds(solver, compact, shiftplan._shift_counts(compact),
+                                          free, deadline, shiftplan.STRONG_FINISH_COUNTS)
+    finished = shiftplan._strong_finish(solver, compact, values, cost, deadline)
     assert finished is not None
     solver, compact = _solved_compact(problem, required)
     kept = shiftplan._dive(solver, compact, deadline)
