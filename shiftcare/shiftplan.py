@@ -33,6 +33,7 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -151,12 +152,11 @@ def _dive(solver: pywraplp.Solver, compact: CompactModel,
                                 compact.objective.Value(), deadline, STRONG_FINISH_COUNTS)
     if not _fractional(values):
         return values
-    saved = {key: (var.lb(), var.ub()) for key, var in compact.shift_vars.items()}
+    saved = _bounds(compact, compact.shift_vars)
     plain, plain_cost = _dive_rounds(solver, compact, values, cost, deadline, 0)
     if _fractional(plain):
         plain_cost = math.inf
-    for key, (low, high) in saved.items():
-        compact.shift_vars[key].SetBounds(low, high)
+    _set_bounds(compact, saved)
     strong = _strong_finish(solver, compact, values, cost, deadline)
     if strong is not None and strong[1] < plain_cost - DIVE_TOLERANCE:
         log.debug("shift plan: strong finish %.1f, plain dive %.1f", strong[1], plain_cost)
@@ -228,15 +228,14 @@ def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
         _fix_whole(compact, values)
         best: tuple[float, PlanKey, float] | None = None
         for key in fractional:
-            var = compact.shift_vars[key]
-            low, high = var.lb(), var.ub()
+            saved = _bounds(compact, [key])
             for count in (float(math.floor(values[key])), float(math.ceil(values[key]))):
                 if time.monotonic() >= deadline:
                     return None
                 if _solve_fixed(solver, compact, {key: count}, deadline):
                     if best is None or compact.objective.Value() < best[0] - DIVE_TOLERANCE:
                         best = (compact.objective.Value(), key, count)
-                    var.SetBounds(low, high)
+                    _set_bounds(compact, saved)
         if best is None or not _solve_fixed(solver, compact, {best[1]: best[2]}, deadline):
             return None
         values, cost = _shift_counts(compact), compact.objective.Value()
@@ -252,15 +251,24 @@ def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[Pla
                  deadline: float) -> bool:
     """Solve the LP with the ``fixed`` shift counts; True when it is solved, else their
     bounds are put back."""
-    saved = {key: (compact.shift_vars[key].lb(), compact.shift_vars[key].ub()) for key in fixed}
-    for key, value in fixed.items():
-        compact.shift_vars[key].SetBounds(value, value)
+    saved = _bounds(compact, fixed)
+    _set_bounds(compact, {key: (value, value) for key, value in fixed.items()})
     solver.SetTimeLimit(max(1, int(1000 * (deadline - time.monotonic()))))
     if solver.Solve() == pywraplp.Solver.OPTIMAL:
         return True
-    for key, (low, high) in saved.items():
-        compact.shift_vars[key].SetBounds(low, high)
+    _set_bounds(compact, saved)
     return False
+
+
+def _bounds(compact: CompactModel, keys: Iterable[PlanKey]) -> dict[PlanKey, tuple[float, float]]:
+    """The (lower, upper) bounds of the shift counts of ``keys``."""
+    return {key: (compact.shift_vars[key].lb(), compact.shift_vars[key].ub()) for key in keys}
+
+
+def _set_bounds(compact: CompactModel, bounds: dict[PlanKey, tuple[float, float]]) -> None:
+    """Give each shift count of ``bounds`` its (lower, upper) bounds."""
+    for key, (low, high) in bounds.items():
+        compact.shift_vars[key].SetBounds(low, high)
 
 
 def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:

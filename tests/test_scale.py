@@ -267,25 +267,6 @@ def test_shift_plan_rounds_the_lp_within_classes(
     assert math.ceil(plan.understaffed_intervals - 1e-6) * problem.interval_minutes == bound
 
 
-def test_dive_ends_with_whole_shift_counts_the_lp_keeps(
-        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
-    """The dive fixes shift counts round by round and solves the LP again: it ends with
-    whole counts only, in an LP solved with them fixed (no cheaper than the free LP)."""
-    problem, required = generated
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    compact = build_compact_model(solver, problem, required, "stress-aware",
-                                  full_objective_weights(problem.settings))
-    assert solver.Solve() == pywraplp.Solver.OPTIMAL
-    free = compact.objective.Value()
-    assert any(abs(v.solution_value() - round(v.solution_value())) > 1e-6
-               for v in compact.shift_vars.values())
-    values = shiftplan._dive(solver, compact, time.monotonic() + 30.0)
-    assert all(abs(value - round(value)) <= 1e-6 for value in values.values())
-    assert compact.objective.Value() >= free - 1e-6
-    assert all(abs(var.solution_value() - values[key]) <= 1e-6
-               for key, var in compact.shift_vars.items())
-
-
 def _solved_compact(problem: Problem, required: npt.NDArray[np.int64],
                     ) -> tuple[pywraplp.Solver, Any]:
     """The generated week's compact LP (full objective), solved."""
@@ -294,6 +275,22 @@ def _solved_compact(problem: Problem, required: npt.NDArray[np.int64],
                                   full_objective_weights(problem.settings))
     assert solver.Solve() == pywraplp.Solver.OPTIMAL
     return solver, compact
+
+
+def test_dive_ends_with_whole_shift_counts_the_lp_keeps(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """The dive fixes shift counts round by round and solves the LP again: it ends with
+    whole counts only, in an LP solved with them fixed (no cheaper than the free LP)."""
+    problem, required = generated
+    solver, compact = _solved_compact(problem, required)
+    free = compact.objective.Value()
+    assert any(abs(v.solution_value() - round(v.solution_value())) > 1e-6
+               for v in compact.shift_vars.values())
+    values = shiftplan._dive(solver, compact, time.monotonic() + 30.0)
+    assert all(abs(value - round(value)) <= 1e-6 for value in values.values())
+    assert compact.objective.Value() >= free - 1e-6
+    assert all(abs(var.solution_value() - values[key]) <= 1e-6
+               for key, var in compact.shift_vars.items())
 
 
 def test_strong_finish_ends_with_whole_counts_its_lp_keeps(
