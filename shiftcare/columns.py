@@ -192,25 +192,26 @@ class DateMaster:
         """The item's own shift and, with ``move_shifts``, every other it may work on its
         date instead (``activities.shift_moves``)."""
         replanner = self.replanner
-        problem = replanner.problem
-        zeros = np.zeros_like(replanner.counts)
-
-        def shape(date: AgentDate) -> _Shape:
-            allowed = ~np.isnan(phone_gains(problem, replanner.required, replanner.mode,
-                                            date, zeros))
-            paid = (problem.shift_type(date.shift.shift_type).paid_minutes
-                    - problem.shift_type(item.shift.shift_type).paid_minutes)
-            return _Shape(date, allowed, problem.settings.weight_paid_hour * paid / 60)
-
-        shapes = [shape(item)]
+        shapes = [self._shape(item, item)]
         if move_shifts:
             day = item.shift.day
-            shapes.extend(shape(candidate_date(problem, candidate))
-                          for candidate in shift_moves(problem, item,
+            shapes.extend(self._shape(item, candidate_date(replanner.problem, candidate))
+                          for candidate in shift_moves(replanner.problem, item,
                                                        replanner.by_agent[item.agent_index],
                                                        replanner.unblocked,
                                                        range(day, day + 1)))
         return shapes
+
+    def _shape(self, item: AgentDate, date: AgentDate) -> _Shape:
+        """``date``'s shift as a shape of ``item``: the queues its agent may take then and
+        the pay change against the item's own shift."""
+        replanner = self.replanner
+        problem = replanner.problem
+        allowed = ~np.isnan(phone_gains(problem, replanner.required, replanner.mode, date,
+                                        np.zeros_like(replanner.counts)))
+        paid = (problem.shift_type(date.shift.shift_type).paid_minutes
+                - problem.shift_type(item.shift.shift_type).paid_minutes)
+        return _Shape(date, allowed, problem.settings.weight_paid_hour * paid / 60)
 
     def _coverage_rows(self) -> dict[tuple[int, int], pywraplp.Constraint]:
         """Per (queue, interval) of the date's span with a requirement: phone agents plus
@@ -312,7 +313,8 @@ class DateMaster:
             gains = np.full(shape.allowed.shape, np.nan)
             gains[shape.allowed] = duals[:, date.first:date.first
                                          + shape.allowed.shape[1]][shape.allowed]
-            ranked.append((self._ceiling(date, gains) - shape.cost, number, gains))
+            ranked.append((self._ceiling(date, gains) - self._pricing_cost(index, number),
+                           number, gains))
         ranked.sort(key=lambda entry: -entry[0])
         best = None
         for ceiling, number, gains in ranked:
@@ -325,10 +327,17 @@ class DateMaster:
                 base = largest.labels if largest.shape == number else base
             labels, worth = self._best_pattern(shape.date, base, gains,
                                                move_breaks and kept is None)
-            if worth - shape.cost > threshold:
-                threshold = worth - shape.cost
+            cost = self._pricing_cost(index, number)
+            if worth - cost > threshold:
+                threshold = worth - cost
                 best = (threshold, number, labels)
         return best
+
+    def _pricing_cost(self, index: int, number: int) -> float:
+        """What pricing charges agent-date ``index`` for a pattern on its shape ``number``
+        (objective units): the shape's pay change; a master with rows of its own beside
+        the coverage and convexity rows takes their duals off it."""
+        return self.shapes[index][number].cost
 
     def _ceiling(self, date: AgentDate, gains: npt.NDArray[np.float64]) -> float:
         """``pattern_ceiling`` of ``date``'s shift under ``gains``, remembered per (shift

@@ -18,6 +18,7 @@ import pytest
 from ortools.linear_solver import pywraplp
 
 from shiftcare import decompose, greedy, shiftplan, understaffing
+from shiftcare.activities import Replanner, replanned_solution
 from shiftcare.bound import (
     UNDERSTAFFING_WEIGHTS,
     agent_classes,
@@ -37,7 +38,7 @@ from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
 from shiftcare.problem import Availability, History, Problem
 from shiftcare.samples import build_generated
-from shiftcare.solution import Solution
+from shiftcare.solution import ActivityBlock, Shift, Solution
 from shiftcare.solve import SolveOptions, solve
 from shiftcare.staffing import required_agents
 from shiftcare.summary import summary_items, understaffed_gap
@@ -908,6 +909,7 @@ _PLAN_DIGEST = """
 import hashlib, sys
 from pathlib import Path
 from shiftcare.pipeline import load
+from shiftcare.activities import Replanner, replanned_solution
 from shiftcare.shiftplan import plan_shift_counts
 problem, required = load(Path(sys.argv[1]), None)
 plan = plan_shift_counts(problem, required, "stress-aware", 60.0)
@@ -1036,3 +1038,43 @@ def test_run_scale_labels_seeds_and_counts_weeks_within_the_goal() -> None:
     assert run_scale.labelled(row("0.00 %"), 3)[0] == "200 (seed 3)"
     rows = [row("0.00 %"), row("1.00 %"), row("1.01 %"), row("7.78 %"), row("")]
     assert run_scale.within_goal(rows) == (2, 4)
+
+
+def _idle_shifts_before_the_need(days_worked: tuple[int, ...], days: int) -> tuple[
+        Problem, npt.NDArray[np.int64], Solution]:
+    """One agent idle on 08:00-12:00 shifts on ``days_worked``, where nothing is needed,
+    and needed 10:00-12:00 on every other of ``days`` dates."""
+    per_day = tiny.PER_DAY
+    need = {("main", day * per_day + tiny.at(10), day * per_day + tiny.at(12)): 1
+            for day in range(days) if day not in days_worked}
+    problem = tiny.problem([tiny.agent("A1")], days=days, need=need)
+    shifts = tuple(Shift("A1", day, "day", day * 1440 + 8 * 60, day * 1440 + 12 * 60)
+                   for day in days_worked)
+    blocks = tuple(ActivityBlock("A1", shift.day, shift.start, shift.end, "recovery")
+                   for shift in shifts)
+    return problem, required_agents(problem), Solution(shifts, blocks)
+
+
+@pytest.mark.parametrize(("days_worked", "days", "short"), [((0,), 2, 0), ((0, 1), 4, 120)])
+def test_week_exchange_moves_at_most_one_shift_per_agent_to_the_dates_that_need_it(
+        days_worked: tuple[int, ...], days: int, short: int) -> None:
+    """benchmarks/week_exchange.py. One idle shift (Monday) and Tuesday needing the agent:
+    the exchange LP moves it there and covers everything. Two idle shifts (Monday,
+    Tuesday) and two dates off needing the agent (Wednesday, Thursday): each move alone
+    keeps every rule, but the master moves one shift per agent, so its LP leaves one
+    date's need (120 agent-minutes) short. Either way the dive keeps one move and the
+    roster it gives is as short as the LP and breaks no rule."""
+    exchange = load_benchmark("week_exchange")
+    problem, required, start = _idle_shifts_before_the_need(days_worked, days)
+    replanner = Replanner.of(problem, required, "stress-aware", start)
+    origins = {item.shift: item for item in replanner.dates}
+    master = exchange.WeekExchangeMaster(replanner)
+    master.generate(time.monotonic() + 10)
+    master.solve(None)
+    assert exchange.lp_short_minutes(master) == pytest.approx(short)
+    assert exchange.dive_moves(master, 0.25, 1) == 1
+    exchange.take_largest_columns(master)
+    assert exchange.short_minutes(replanner) == short
+    moved = replanned_solution(problem, start, origins)
+    assert sum(a.day != b.day for a, b in zip(start.shifts, moved.shifts, strict=True)) == 1
+    assert validate(problem, moved) == ()
