@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
@@ -46,9 +47,9 @@ from shiftcare.activities import (
     shift_moves,
 )
 from shiftcare.columns import DateMaster, _Shape, improve_dates
-from shiftcare.evaluate import validate
+from shiftcare.evaluate import evaluate, validate
 from shiftcare.pipeline import load, within_time_limit
-from shiftcare.problem import Mode
+from shiftcare.problem import Mode, Problem
 from shiftcare.samples import build_generated
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
@@ -156,12 +157,12 @@ def dive_moves(master: WeekExchangeMaster, share: float, least: int) -> int:
         whole = sum(choice[0] > WHOLE for choice in choices)
         count = whole + max(least, int(share * (len(choices) - whole)))
         for _, index, shape in choices[:count]:
-            agent = master.items[index].agent_index
-            if index in settled or (shape and agent in moved):
+            if index in settled:  # its agent moved another agent-date this step
                 continue
             _keep_shape(master, index, shape)
             settled.add(index)
             if shape:
+                agent = master.items[index].agent_index
                 moved.add(agent)
                 for other in by_agent[agent]:
                     if other not in settled:
@@ -201,10 +202,11 @@ def lp_short_minutes(master: WeekExchangeMaster) -> float:
     return float(short) * problem.interval_minutes
 
 
-def short_minutes(replanner: Replanner) -> int:
-    """Understaffed agent-minutes of the replanner's counts."""
-    short = np.clip(replanner.required - replanner.counts, 0, None).sum()
-    return int(short) * replanner.problem.interval_minutes
+def understaffed_minutes(problem: Problem, roster: Solution,
+                         required: npt.NDArray[np.int64]) -> int:
+    """The roster's understaffed agent-minutes, as the evaluator scores them for the
+    Summary."""
+    return int(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
 
 
 def _gap(roster: int, bound: float | None) -> str:
@@ -244,7 +246,7 @@ def main() -> None:
     bound = solved.info.understaffed_bound
     replanner = Replanner.of(problem, required, MODE, solved)
     origins = {item.shift: item for item in replanner.dates}
-    before = short_minutes(replanner)
+    before = understaffed_minutes(problem, solved, required)
 
     clock = time.monotonic()
     master = WeekExchangeMaster(replanner)
@@ -264,7 +266,7 @@ def main() -> None:
                               time.monotonic() + args.replan_seconds, True,
                               args.workers).solution
     replan_seconds = time.monotonic() - clock
-    after = short_minutes(Replanner.of(problem, required, MODE, replanned))
+    after = understaffed_minutes(problem, replanned, required)
     violations = len(validate(problem, replanned))
 
     print("| instance | seed | roster | exchange LP | moves | dived LP | re-planned | bound "
