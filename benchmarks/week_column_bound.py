@@ -25,9 +25,17 @@ and the agents at work on each date, and the agents of each contract class
 compare with a roster's. An agent counts as at work on the dates its column has phone
 time on.
 
-The script is slow (10-21 minutes for 200x7 on 2 cores, more on some weeks): it
-measures how much the class model loses by summing its agents' runs and breaks, and is
-not part of ``solve``.
+Each round prices at 0.8 times the prices of the best bound so far plus 0.2 times the
+master's duals (``--smoothing``, Wentges' smoothing; 0 prices at the duals alone), and
+at the duals whenever that brings no column. With ``--solve-first`` the week is solved
+first (as ``shiftcare solve`` does, ``--time-limit``, ``--workers``), the master starts
+from every agent's week in that roster, and the row adds the roster's understaffing and
+its gap to the Summary's bound and to the week bound. Both together converge in 2-5
+minutes for 200x7 on 2 cores (104-181 rounds, against 235-360 rounds and 10-20 minutes
+with neither); on seed 8 after 100 rounds the bound is 8,610 agent-minutes with both,
+8,505 with smoothing alone and 7,710 with the roster's weeks alone. It measures how
+much the class model loses by summing its agents' runs and breaks, and is not part of
+``solve``.
 """
 
 from __future__ import annotations
@@ -36,7 +44,9 @@ import argparse
 import math
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -44,9 +54,13 @@ from ortools.linear_solver import pywraplp
 
 from shiftcare.bound import agent_classes, contract_classes
 from shiftcare.columns import WITH_PRESOLVE, WITHOUT_PRESOLVE
-from shiftcare.pipeline import load
+from shiftcare.evaluate import evaluate
+from shiftcare.pipeline import load, within_time_limit
 from shiftcare.problem import Mode, Problem
 from shiftcare.samples import build_generated
+from shiftcare.solution import Solution
+from shiftcare.solve import SolveOptions, solve
+from shiftcare.summary import understaffed_gap
 from shiftcare.understaffing import (
     Cover,
     WeekPricing,
@@ -58,6 +72,8 @@ MODE: Mode = "stress-aware"
 CONVERGED = 0.01
 """Column generation stops once the Lagrangian bound is this close to the LP
 (agent-intervals)."""
+SMOOTHING = 0.8
+"""Weight of the best bound's prices in each round's pricing (``week_column_bound``)."""
 
 class WeekMaster:
     """The master LP: per class, its agents shared over week columns; per (queue,
@@ -90,6 +106,12 @@ class WeekMaster:
             if key in self.rows:
                 self.rows[key].SetCoefficient(variable, float(count))
 
+    def add_roster(self, problem: Problem, roster: Solution) -> None:
+        """Each agent's week in ``roster`` (``roster_weeks``) as a column of its class."""
+        class_of = {agent: index for index, group in enumerate(self.classes) for agent in group}
+        for agent_index, cover in roster_weeks(problem, roster).items():
+            self.add(class_of[agent_index], cover)
+
     def solve(self, shape: tuple[int, int]) -> tuple[float, npt.NDArray[np.float64], list[float]]:
         """(LP optimum, coverage duals padded by a day, convexity duals). GLOP is asked
         once more without its presolve when it ends ABNORMAL (as the date masters do,
@@ -109,31 +131,80 @@ class WeekMaster:
 
 
 def week_column_bound(problem: Problem, required: npt.NDArray[np.int64], max_rounds: int,
-                      master: WeekMaster | None = None) -> tuple[float, float, int]:
+                      master: WeekMaster | None = None, smoothing: float = 0.0,
+                      ) -> tuple[float, float, int]:
     """(LP optimum, best Lagrangian bound, rounds), both in agent-intervals, generating
-    the columns of ``master`` (one for ``agent_classes`` when not given)."""
+    the columns of ``master`` (one for ``agent_classes`` when not given).
+
+    With ``smoothing`` above 0 each round prices at ``smoothing`` times the prices of the
+    best bound so far plus the rest times the master's duals (Wentges' smoothing); a
+    round whose smoothed pricing brings no column with a positive reduced cost at the
+    master's duals prices at those duals instead, so the LP still converges."""
     master = WeekMaster(required, agent_classes(problem)) if master is None else master
     classes = master.classes
     pricing = WeekPricing(problem, required, classes, MODE)
     shape = (required.shape[0], required.shape[1] + problem.intervals_per_day)
     best = -math.inf
+    centre: npt.NDArray[np.float64] | None = None
     value = math.inf
     started = time.monotonic()
     for round_number in range(1, max_rounds + 1):
         value, duals, convexity = master.solve(shape)
-        weeks = pricing.best_weeks(duals)
-        assert weeks is not None  # no deadline
-        best = max(best, lagrangian_value(required, duals, classes, weeks))
-        entering = [(index, cover) for index, (worth, cover) in enumerate(weeks)
-                    if worth + convexity[index] > 1e-6]
-        for index, cover in entering:
+        prices = duals if centre is None else smoothing * centre + (1 - smoothing) * duals
+        entering = _price(pricing, required, prices, duals, convexity)
+        if entering.bound > best:
+            best, centre = entering.bound, prices
+        if not entering.columns and prices is not duals:
+            entering = _price(pricing, required, duals, duals, convexity)
+            if entering.bound > best:
+                best, centre = entering.bound, duals
+        for index, cover in entering.columns:
             master.add(index, cover)
         if round_number % 10 == 0:
             print(f"round {round_number}: LP {value:.2f}, bound {best:.2f} agent-intervals, "
                   f"{time.monotonic() - started:.0f} s", flush=True)
-        if not entering or best > value - CONVERGED:
+        if not entering.columns or best > value - CONVERGED:
             return value, best, round_number
     return value, best, max_rounds
+
+
+class _Priced(NamedTuple):
+    """One pricing round: its Lagrangian bound and the columns entering the master."""
+
+    bound: float
+    columns: list[tuple[int, Cover]]
+
+
+def _price(pricing: WeekPricing, required: npt.NDArray[np.int64],
+           prices: npt.NDArray[np.float64], duals: npt.NDArray[np.float64],
+           convexity: list[float]) -> _Priced:
+    """Every class's best week at ``prices`` (the Lagrangian bound there), kept as a
+    column when its reduced cost at the master's ``duals`` and ``convexity`` duals is
+    positive."""
+    weeks = pricing.best_weeks(prices)
+    assert weeks is not None  # no deadline
+    columns = [(index, cover) for index, (_, cover) in enumerate(weeks)
+               if _cover_worth(cover, duals) + convexity[index] > 1e-6]
+    return _Priced(lagrangian_value(required, prices, pricing.classes, weeks), columns)
+
+
+def _cover_worth(cover: Cover, duals: npt.NDArray[np.float64]) -> float:
+    """A column's phone intervals priced at ``duals`` (per queue and interval, padded)."""
+    return float(sum(count * duals[q, t] for (q, t), count in cover.items()))
+
+
+def roster_weeks(problem: Problem, roster: Solution) -> dict[int, Cover]:
+    """Each agent's week in ``roster`` as a column: its phone intervals per (queue,
+    interval); a valid week of the agent's class, to start the master from."""
+    interval = problem.interval_minutes
+    weeks: dict[int, Cover] = {}
+    for block in roster.activities:
+        if block.activity != "phone":
+            continue
+        cover = weeks.setdefault(problem.agent_index(block.agent_id), Counter())
+        for t in range(block.start // interval, block.end // interval):
+            cover[(problem.queue_index(block.detail), t)] += 1
+    return weeks
 
 
 def print_per_date(problem: Problem, required: npt.NDArray[np.int64],
@@ -173,7 +244,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-rounds", type=int, default=1000)
     parser.add_argument("--class-seconds", type=float, default=120.0,
-                        help="time for the Summary's class bound")
+                        help="time for the Summary's class bound (with --solve-first, "
+                             "the solve's own is printed)")
+    parser.add_argument("--smoothing", type=float, default=SMOOTHING,
+                        help="weight of the best bound's prices in each round's (0 = none)")
+    parser.add_argument("--solve-first", action="store_true",
+                        help="solve the week first (--time-limit, --workers) and start the "
+                             "master from the roster's weeks")
+    parser.add_argument("--time-limit", type=float, default=60.0,
+                        help="seconds for the solve, with --solve-first")
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--per-date", action="store_true",
                         help="also print where the last master LP puts its agents")
     args = parser.parse_args()
@@ -181,23 +261,43 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         source = build_generated(agents, days, 2, args.seed,
                                  path=Path(folder) / f"generated-{args.size}.xlsx")
+        loaded = time.monotonic()
         problem, required = load(source)
     interval = problem.interval_minutes
+    master = WeekMaster(required, agent_classes(problem))
+    roster: Solution | None = None
+    if args.solve_first:
+        options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
+                               seed=args.seed)
+        roster = solve(problem, within_time_limit(problem, options, loaded), None, required)
+        master.add_roster(problem, roster)
     started = time.monotonic()
-    classed = understaffing_lower_bound(problem, required, MODE, args.class_seconds)
+    classed = (understaffing_lower_bound(problem, required, MODE, args.class_seconds)
+               if roster is None else roster.info.understaffed_bound)
     class_seconds = time.monotonic() - started
     started = time.monotonic()
-    master = WeekMaster(required, agent_classes(problem))
-    value, best, rounds = week_column_bound(problem, required, args.max_rounds, master)
+    value, best, rounds = week_column_bound(problem, required, args.max_rounds, master,
+                                            args.smoothing)
     seconds = time.monotonic() - started
     whole = math.ceil(best - 1e-6) * interval
-    print("| instance | seed | class bound | week LP | week bound | rounds | seconds |")
-    print("|---|---|---|---|---|---|---|")
+    print("| instance | seed | class bound | week LP | week bound | rounds | seconds "
+          "| roster | gap (class / week bound) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     class_cell = "none" if classed is None else f"{classed:,.0f}"
+    roster_cells = "none | none"
+    if roster is not None:
+        short = int(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
+        roster_cells = f"{short:,} | {_gap(short, classed)} / {_gap(short, whole)}"
     print(f"| {args.size} | {args.seed} | {class_cell} ({class_seconds:.0f} s) | "
-          f"{value * interval:,.1f} | {whole:,} | {rounds} | {seconds:.0f} |")
+          f"{value * interval:,.1f} | {whole:,} | {rounds} | {seconds:.0f} | {roster_cells} |")
     if args.per_date:
         print_per_date(problem, required, master)
+
+
+def _gap(roster: int, bound: float | None) -> str:
+    """The roster's gap to ``bound`` (agent-minutes) as the Summary gives it."""
+    gap = understaffed_gap(roster, bound)
+    return "none" if gap is None else f"{100 * gap:.2f} %"
 
 
 if __name__ == "__main__":

@@ -34,12 +34,14 @@ from shiftcare.understaffing import understaffing_lower_bound
 
 log = logging.getLogger("shiftcare")
 
-DETERMINISTIC_SHARE = 0.5
+DETERMINISTIC_SHARE = 0.3
 """Deterministic time of a one-worker solve, as a share of the wall-clock limit left
-after the LP bound's share (``lp_bound_share``): well below 1, so a loaded machine still
-stops on deterministic time (the same roster). Measured on the small sample, 20 s, one
-worker: half the whole limit ended the solve at 18.8 s, so a busy machine's wall clock
-sometimes stopped it first."""
+after the LP bound's share (``lp_bound_share``): well below 1, so a slow or loaded
+machine still stops on deterministic time (the same roster). Measured on the small
+sample, 20 s, one worker, on a 2-core machine that ran 0.35 deterministic seconds a
+second: at 0.5 the wall clock stopped CP-SAT first (6.7 of its 7 deterministic seconds,
+so reruns differed); at 0.3 it stops on its 4.2 at 11-12 s, the same roster twice (435
+understaffed agent-minutes against the wall-stopped 405)."""
 WARM_START_SHARE = 0.2
 """Share of the time limit spent placing activities in the input Roster's shifts."""
 GREEDY_HINT_MIN_VARIABLES = 0
