@@ -34,14 +34,17 @@ from shiftcare.understaffing import understaffing_lower_bound
 
 log = logging.getLogger("shiftcare")
 
-DETERMINISTIC_SHARE = 0.3
+DETERMINISTIC_SHARE = 0.5
 """Deterministic time of a one-worker solve, as a share of the wall-clock limit left
 after the LP bound's share (``lp_bound_share``): well below 1, so a slow or loaded
-machine still stops on deterministic time (the same roster). Measured on the small
-sample, 20 s, one worker, on a 2-core machine that ran 0.35 deterministic seconds a
-second: at 0.5 the wall clock stopped CP-SAT first (6.7 of its 7 deterministic seconds,
-so reruns differed); at 0.3 it stops on its 4.2 at 11-12 s, the same roster twice (435
-understaffed agent-minutes against the wall-stopped 405)."""
+machine still stops on deterministic time (the same roster). Measured on a 2-core
+machine, one worker, with CP-SAT's interleaved search (in ``solve``): the small
+sample (20 s) stops on its 7 deterministic seconds at 9.5 s with no agent short, where
+5.6 left 480 understaffed agent-minutes; the medium sample (60 s) on its 21 at 42.6 s
+(2,415 agent-minutes short, as with the plain search; two workers in parallel, 45).
+CP-SAT's plain one-worker search, 0.35 deterministic seconds a second there, hit the
+wall clock first at this share on the small sample (reruns differed) and left 405-435
+agent-minutes short at any share."""
 WARM_START_SHARE = 0.2
 """Share of the time limit spent placing activities in the input Roster's shifts."""
 GREEDY_HINT_MIN_VARIABLES = 0
@@ -161,8 +164,11 @@ def solve(
     lp_bound = bounds.objective
     remaining = solver.parameters.max_time_in_seconds - (time.monotonic() - started)
     if solver.parameters.num_workers == 1:
-        # One worker also stops on deterministic time (independent of machine load), so
-        # a rerun gives the same roster unless the wall clock runs out first.
+        # One worker interleaves CP-SAT's portfolio (its LNS and local search included,
+        # which a plain one-worker search leaves out) and stops on deterministic time
+        # (independent of machine load): a rerun gives the same roster unless the wall
+        # clock runs out first.
+        solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = max(1.0, deterministic_budget(
             options, solver.parameters.max_time_in_seconds))
     solver.parameters.max_time_in_seconds = max(1.0, remaining)
