@@ -247,7 +247,7 @@ def main() -> None:
                         help="time for the Summary's class bound (with --solve-first, "
                              "the solve's own is printed)")
     parser.add_argument("--smoothing", type=float, default=SMOOTHING,
-                        help="weight of the best bound's prices in each round's (0 = none)")
+                        help="weight of the best bound's prices in each round's pricing (0 = none)")
     parser.add_argument("--solve-first", action="store_true",
                         help="solve the week first (--time-limit, --workers) and start the "
                              "master from the roster's weeks")
