@@ -253,7 +253,8 @@ def main() -> None:
                              "master from the roster's weeks")
     parser.add_argument("--time-limit", type=float, default=60.0,
                         help="seconds for the solve, with --solve-first")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="CP-SAT workers of the solve, with --solve-first")
     parser.add_argument("--per-date", action="store_true",
                         help="also print where the last master LP puts its agents")
     args = parser.parse_args()
