@@ -42,25 +42,19 @@ from __future__ import annotations
 
 import argparse
 import math
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+from generated_week import gap_cell, load_week, solve_week, understaffed_minutes
 from ortools.linear_solver import pywraplp
 
-from shiftcare.bound import agent_classes, contract_classes
+from shiftcare.bound import agent_classes, contract_classes, whole_agent_minutes
 from shiftcare.columns import WITH_PRESOLVE, WITHOUT_PRESOLVE
-from shiftcare.evaluate import evaluate
-from shiftcare.pipeline import load, within_time_limit
 from shiftcare.problem import Mode, Problem
-from shiftcare.samples import build_generated
 from shiftcare.solution import Solution
-from shiftcare.solve import SolveOptions, solve
-from shiftcare.summary import understaffed_gap
 from shiftcare.understaffing import (
     Cover,
     WeekPricing,
@@ -258,19 +252,13 @@ def main() -> None:
     parser.add_argument("--per-date", action="store_true",
                         help="also print where the last master LP puts its agents")
     args = parser.parse_args()
-    agents, days = (int(part) for part in args.size.split("x"))
-    with tempfile.TemporaryDirectory() as folder:
-        source = build_generated(agents, days, 2, args.seed,
-                                 path=Path(folder) / f"generated-{args.size}.xlsx")
-        loaded = time.monotonic()
-        problem, required = load(source)
+    problem, required, loaded = load_week(args.size, args.seed)
     interval = problem.interval_minutes
     master = WeekMaster(required, agent_classes(problem))
     roster: Solution | None = None
     if args.solve_first:
-        options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
-                               seed=args.seed)
-        roster = solve(problem, within_time_limit(problem, options, loaded), None, required)
+        roster = solve_week(problem, required, loaded, args.time_limit, args.workers,
+                            args.seed)
         master.add_roster(problem, roster)
     started = time.monotonic()
     classed = (understaffing_lower_bound(problem, required, MODE, args.class_seconds)
@@ -280,25 +268,19 @@ def main() -> None:
     value, best, rounds = week_column_bound(problem, required, args.max_rounds, master,
                                             args.smoothing)
     seconds = time.monotonic() - started
-    whole = math.ceil(best - 1e-6) * interval
+    whole = whole_agent_minutes(problem, best)
     print("| instance | seed | class bound | week LP | week bound | rounds | seconds "
           "| roster | gap (class / week bound) |")
     print("|---|---|---|---|---|---|---|---|---|")
     class_cell = "none" if classed is None else f"{classed:,.0f}"
     roster_cells = "none | none"
     if roster is not None:
-        short = int(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
-        roster_cells = f"{short:,} | {_gap(short, classed)} / {_gap(short, whole)}"
+        short = understaffed_minutes(problem, roster, required)
+        roster_cells = f"{short:,} | {gap_cell(short, classed)} / {gap_cell(short, whole)}"
     print(f"| {args.size} | {args.seed} | {class_cell} ({class_seconds:.0f} s) | "
-          f"{value * interval:,.1f} | {whole:,} | {rounds} | {seconds:.0f} | {roster_cells} |")
+          f"{value * interval:,.1f} | {whole:,.0f} | {rounds} | {seconds:.0f} | {roster_cells} |")
     if args.per_date:
         print_per_date(problem, required, master)
-
-
-def _gap(roster: int, bound: float | None) -> str:
-    """The roster's gap to ``bound`` (agent-minutes) as the Summary gives it."""
-    gap = understaffed_gap(roster, bound)
-    return "none" if gap is None else f"{100 * gap:.2f} %"
 
 
 if __name__ == "__main__":

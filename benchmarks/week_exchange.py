@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
+from generated_week import gap_cell, load_week, solve_week, understaffed_minutes
 from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
@@ -47,12 +45,8 @@ from shiftcare.activities import (
     shift_moves,
 )
 from shiftcare.columns import DateMaster, _Shape, improve_dates
-from shiftcare.evaluate import evaluate, validate
-from shiftcare.pipeline import load, within_time_limit
-from shiftcare.problem import Mode, Problem
-from shiftcare.samples import build_generated
-from shiftcare.solution import Solution
-from shiftcare.solve import SolveOptions, solve
+from shiftcare.evaluate import validate
+from shiftcare.problem import Mode
 
 MODE: Mode = "stress-aware"
 WHOLE = 1 - 1e-6
@@ -202,20 +196,6 @@ def lp_short_minutes(master: WeekExchangeMaster) -> float:
     return float(short) * problem.interval_minutes
 
 
-def understaffed_minutes(problem: Problem, roster: Solution,
-                         required: npt.NDArray[np.int64]) -> int:
-    """The roster's understaffed agent-minutes, as the evaluator scores them for the
-    Summary."""
-    return int(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
-
-
-def _gap(roster: int, bound: float | None) -> str:
-    """The gap of ``roster`` to ``bound`` (agent-minutes) as the Summary gives it."""
-    if bound is None or roster <= 0:
-        return "none"
-    return f"{100 * (roster - bound) / roster:.2f} %"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", nargs="?", default="200x7", help="AGENTSxDAYS")
@@ -233,16 +213,8 @@ def main() -> None:
                         help="time for re-planning the dates after the dive")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    agents, days = (int(part) for part in args.size.split("x"))
-    with tempfile.TemporaryDirectory() as folder:
-        source = build_generated(agents, days, 2, args.seed,
-                                 path=Path(folder) / f"generated-{args.size}.xlsx")
-        started = time.monotonic()
-        problem, required = load(source)
-    options = SolveOptions(time_limit_seconds=args.time_limit, workers=args.workers,
-                           seed=args.seed)
-    solved: Solution = solve(problem, within_time_limit(problem, options, started), None,
-                             required)
+    problem, required, started = load_week(args.size, args.seed)
+    solved = solve_week(problem, required, started, args.time_limit, args.workers, args.seed)
     bound = solved.info.understaffed_bound
     replanner = Replanner.of(problem, required, MODE, solved)
     origins = {item.shift: item for item in replanner.dates}
@@ -275,7 +247,7 @@ def main() -> None:
     bound_cell = "none" if bound is None else f"{bound:,.0f}"
     print(f"| {args.size} | {args.seed} | {before:,} | {exchange:,.1f} "
           f"| {moves} | {dived:,.1f} | {after:,} | {bound_cell} "
-          f"| {_gap(before, bound)} | {_gap(after, bound)} | {violations} "
+          f"| {gap_cell(before, bound)} | {gap_cell(after, bound)} | {violations} "
           f"| {exchange_seconds:.0f} / {dive_seconds:.0f} / {replan_seconds:.0f} |")
 
 
