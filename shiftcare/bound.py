@@ -293,7 +293,8 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     min hours only weakens it, and lets SCIP's trivial heuristic find a solution (nobody
     at work), without which it reports no bound. SCIP's cuts at the root raised it above
     the LP's on generated weeks (see benchmarks/README.md). None when SCIP is unavailable
-    or stopped without a bound."""
+    or proved nothing above 0 (it stopped before solving its root LP: on a slow machine
+    SCIP's root LP of a 200x7 week alone can take the whole budget)."""
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("SCIP")
     if solver is None:
@@ -312,7 +313,8 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
         log.info("compact MIP: no bound within %.1f s (status %d)", seconds, status)
         return None
     bound = float(compact.objective.BestBound())
-    if not math.isfinite(bound):
+    if not math.isfinite(bound) or bound <= 0:
+        log.info("compact MIP: no bound above 0 within %.1f s", seconds)
         return None
     minutes = whole_agent_minutes(problem, below_optimum(bound))
     log.info("compact MIP bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",

@@ -609,6 +609,20 @@ def test_compact_mip_bound_is_between_the_lp_bound_and_a_roster(
     assert mip % problem.interval_minutes == 0
 
 
+def test_compact_mip_bound_that_proved_nothing_is_no_bound(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """SCIP stopped before solving its root LP reports the trivial dual bound 0 (here an
+    iteration limit stops it, as the time limit does on a slow machine): that is no
+    bound, not a proof of 0 agent-minutes where the LP proves more."""
+    problem, required = generated
+    lp = compact_lp_bounds(problem, required, "stress-aware", 30.0).understaffed_minutes
+    assert lp is not None and lp > 0
+    monkeypatch.setattr("shiftcare.bound.MIP_BOUND_PARAMETERS",
+                        "limits/nodes = 1\nlp/rootiterlim = 1")
+    assert compact_mip_understaffing(problem, required, "stress-aware", 30.0) is None
+
+
 def test_compact_bound_knows_recovery_comes_at_once() -> None:
     """One agent on a fixed 4-hour shift from 08:00 who may take a complaint-heavy and
     a calm queue: 45 minutes of complaint-heavy need from 08:00, calm need at 08:45 and
