@@ -457,24 +457,19 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
         agent = problem.agents[group[0]]
         size = float(len(group))
         works_by_day: list[list[pywraplp.Variable]] = []
-        least = math.ceil(agent.min_hours * 60 - 1e-6) * size if min_hours else 0.0
-        paid_row = solver.RowConstraint(least,
-                                        math.floor(agent.max_hours * 60 + 1e-6) * size, "")
+        paid_row = class_paid_row(solver, problem, group, min_hours)
         for day in range(problem.days):
             candidates = candidate_shifts(problem, group[0], day)
-            shifts, most_at_work = make_vars(solver, class_index, group, day, candidates)
+            shifts = add_class_date_shifts(solver, make_vars, class_index, group, day,
+                                           candidates, paid_row)
             works_by_day.append(shifts)
             if not candidates:
                 continue
-            one_shift = solver.RowConstraint(0.0, most_at_work, "")
             on_shift: dict[int, list[pywraplp.Variable]] = defaultdict(list)
             busy: dict[int, list[pywraplp.Variable]] = defaultdict(list)
             for candidate, var in zip(candidates, shifts, strict=True):
                 shift_vars[(class_index, day, candidate.shift_type.id, candidate.start)] = var
-                one_shift.SetCoefficient(var, 1.0)
-                paid = float(candidate.shift_type.paid_minutes)
-                paid_row.SetCoefficient(var, paid)
-                objective.SetCoefficient(var, paid_w * paid)
+                objective.SetCoefficient(var, paid_w * float(candidate.shift_type.paid_minutes))
                 for t in range(candidate.start_interval(interval),
                                candidate.end_interval(interval)):
                     on_shift[t].append(var)
@@ -516,11 +511,7 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                     _add_compact_recoveries(solver, candidates, shifts, interval,
                                             complaint_at, phone_of_class, recovery_after,
                                             problem.settings.recovery_break_intervals)
-        _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, size,
-                          works_by_day)
-        _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
-                             [history_streak(problem, i) for i in group])
-        _add_workable_dates(solver, problem, group, works_by_day)
+        add_class_week_rows(solver, problem, group, works_by_day)
     unders: list[pywraplp.Variable] = []
     coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
     queues, intervals = required.shape
@@ -539,6 +530,45 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
             coverage[(q, t)] = row
     objective.SetMinimization()
     return CompactModel(objective, shift_vars, unders, classes, coverage)
+
+
+def class_paid_row(solver: pywraplp.Solver, problem: Problem, group: list[int],
+                   min_hours: bool = True) -> pywraplp.Constraint:
+    """The class's paid minutes over the horizon: between its agents' min hours (when
+    ``min_hours``) and max hours, times the class's size."""
+    agent = problem.agents[group[0]]
+    size = float(len(group))
+    least = math.ceil(agent.min_hours * 60 - 1e-6) * size if min_hours else 0.0
+    return solver.RowConstraint(least, math.floor(agent.max_hours * 60 + 1e-6) * size, "")
+
+
+def add_class_date_shifts(solver: pywraplp.Solver, make_vars: ShiftVarFactory,
+                          class_index: int, group: list[int], day: int,
+                          candidates: list[Any], paid_row: pywraplp.Constraint,
+                          ) -> list[pywraplp.Variable]:
+    """One variable per candidate shift of the class on ``day`` (``make_vars``): at most
+    the class's agents who may work that date at work, their paid minutes in
+    ``paid_row``."""
+    shifts, most_at_work = make_vars(solver, class_index, group, day, candidates)
+    if candidates:
+        one_shift = solver.RowConstraint(0.0, most_at_work, "")
+        for candidate, var in zip(candidates, shifts, strict=True):
+            one_shift.SetCoefficient(var, 1.0)
+            paid_row.SetCoefficient(var, float(candidate.shift_type.paid_minutes))
+    return shifts
+
+
+def add_class_week_rows(solver: pywraplp.Solver, problem: Problem, group: list[int],
+                        works_by_day: list[list[pywraplp.Variable]]) -> None:
+    """The class's rows over its dates: max days and max consecutive days
+    (``_add_compact_days``), History's streaks (``_add_history_streaks``) and the dates
+    its agents can work per set of dates (``_add_workable_dates``)."""
+    agent = problem.agents[group[0]]
+    _add_compact_days(solver, agent.max_days, agent.max_consecutive_days, float(len(group)),
+                      works_by_day)
+    _add_history_streaks(solver, agent.max_consecutive_days, works_by_day,
+                         [history_streak(problem, i) for i in group])
+    _add_workable_dates(solver, problem, group, works_by_day)
 
 
 def _solve_compact(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

@@ -26,11 +26,13 @@ import multiprocessing
 import time
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 import numpy as np
 import numpy.typing as npt
+from ortools.linear_solver import pywraplp
 
 from shiftcare.activities import (
     AgentDate,
@@ -42,10 +44,15 @@ from shiftcare.activities import (
 )
 from shiftcare.bound import (
     UNDERSTAFFING_WEIGHTS,
+    add_class_date_shifts,
+    add_class_week_rows,
     agent_classes,
     below_optimum,
+    class_paid_row,
     compact_mip_understaffing,
+    contract_classes,
     history_streak,
+    relaxed_shift_vars,
     solve_compact_lp,
     whole_agent_minutes,
 )
@@ -56,6 +63,8 @@ log = logging.getLogger("shiftcare")
 
 Cover = Counter[tuple[int, int]]
 """Phone intervals of a column per (queue, interval)."""
+PatternCache = dict[tuple[object, ...], "DayPattern | None"]
+"""Day patterns under one set of duals per (agent profile, shift start, shift type)."""
 WeekState = tuple[float, int, int, int]
 """(end of the shift on the date before, else minus infinity; dates worked in a row;
 dates worked; paid minutes) of a week so far."""
@@ -121,12 +130,23 @@ class WeekPricing:
                                if kind == "phone")
         return DayPattern(worth, candidate, cover)
 
-    def best_weeks(self, duals: npt.NDArray[np.float64],
-                   deadline: float = math.inf) -> list[tuple[float, Cover]] | None:
+    def cached_pattern(self, candidate: Candidate, duals: npt.NDArray[np.float64],
+                       patterns: PatternCache) -> DayPattern | None:
+        """``day_pattern``, kept in ``patterns`` (one cache per set of duals) for every
+        candidate of the same shift and agent profile."""
+        key = (self._profile(candidate.agent_index), candidate.start, candidate.shift_type.id)
+        if key not in patterns:
+            patterns[key] = self.day_pattern(candidate, duals)
+        return patterns[key]
+
+    def best_weeks(self, duals: npt.NDArray[np.float64], deadline: float = math.inf,
+                   patterns: PatternCache | None = None,
+                   ) -> list[tuple[float, Cover]] | None:
         """Per class, its best week's worth and cover under ``duals`` (per queue and
         interval, padded by a day for shifts that end past the horizon); None when
-        ``deadline`` (``time.monotonic()``) passes first."""
-        patterns: dict[tuple[object, ...], DayPattern | None] = {}
+        ``deadline`` (``time.monotonic()``) passes first. ``patterns`` caches the day
+        patterns at these duals (a new cache when not given)."""
+        patterns = {} if patterns is None else patterns
         weeks = []
         for index, group in enumerate(self.classes):
             if time.monotonic() >= deadline:
@@ -135,10 +155,7 @@ class WeekPricing:
             for day_candidates in self.candidates[index]:
                 found = []
                 for candidate in day_candidates:
-                    key = (self._profile(group[0]), candidate.start, candidate.shift_type.id)
-                    if key not in patterns:
-                        patterns[key] = self.day_pattern(candidate, duals)
-                    pattern = patterns[key]
+                    pattern = self.cached_pattern(candidate, duals, patterns)
                     if pattern is not None and pattern.worth > 0:
                         found.append(pattern)
                 days.append(found)
@@ -150,39 +167,68 @@ class WeekPricing:
         """The agent's best week of the day patterns: within max days, max consecutive
         days (History's included), max paid hours and min rest between shifts on
         adjacent dates (min hours and rest across a day off are left out, which can only
-        raise its worth)."""
+        raise its worth). A state keeps its shift's end only where some pattern of the
+        next date starts within min rest of some pattern's end (elsewhere rest cannot
+        bind, so states differing only in it merge)."""
         agent = self.problem.agents[agent_index]
         rest = round(agent.min_rest_hours * 60)
         most_paid = round(agent.max_hours * 60)
-        streak = history_streak(self.problem, agent_index)
-        states: dict[WeekState, tuple[float, tuple[DayPattern, ...]]] = {
-            (-math.inf, streak, 0, 0): (0.0, ())}
-        for patterns in days:
-            following: dict[WeekState, tuple[float, tuple[DayPattern, ...]]] = {}
-            for (last_end, in_row, worked, paid), (worth, chosen) in states.items():
-                _keep(following, (-math.inf, 0, worked, paid), worth, chosen)
-                if in_row >= agent.max_consecutive_days or worked >= agent.max_days:
-                    continue
-                for pattern in patterns:
-                    candidate = pattern.candidate
-                    total = paid + candidate.shift_type.paid_minutes
-                    if candidate.start - last_end < rest or total > most_paid:
-                        continue
-                    _keep(following, (candidate.end, in_row + 1, worked + 1, total),
-                          worth + pattern.worth, (*chosen, pattern))
-            states = following
-        worth, chosen = max(states.values(), key=lambda entry: entry[0])
+        start_state: WeekState = (-math.inf, history_streak(self.problem, agent_index), 0, 0)
+        layers: list[dict[WeekState, tuple[float, WeekState | None, DayPattern | None]]] = [
+            {start_state: (0.0, None, None)}]
+        for day, patterns in enumerate(days):
+            following = days[day + 1] if day + 1 < len(days) else []
+            ends_matter = bool(patterns) and bool(following) and (
+                max(p.candidate.end for p in patterns) + rest
+                > min(p.candidate.start for p in following))
+            options = [(p.candidate.start, p.candidate.end if ends_matter else -math.inf,
+                        p.candidate.shift_type.paid_minutes, p.worth, p) for p in patterns]
+            layers.append(_next_week_states(layers[-1], options, rest, most_paid,
+                                            agent.max_consecutive_days, agent.max_days))
+        state = max(layers[-1], key=lambda key: layers[-1][key][0])
+        worth = layers[-1][state][0]
         cover: Cover = Counter()
-        for pattern in chosen:
-            cover.update(pattern.cover)
+        for layer in reversed(layers[1:]):
+            _, previous, pattern = layer[state]
+            if pattern is not None:
+                cover.update(pattern.cover)
+            assert previous is not None
+            state = previous
         return worth, cover
 
 
-def _keep(states: dict[WeekState, tuple[float, tuple[DayPattern, ...]]], key: WeekState,
-          worth: float, chosen: tuple[DayPattern, ...]) -> None:
-    """Keep ``chosen`` as ``key``'s week so far when it is worth the most yet."""
-    if key not in states or worth > states[key][0]:
-        states[key] = (worth, chosen)
+WeekOption = tuple[int, float, int, float, DayPattern]
+"""A date's pattern in the week programme: (shift start, shift end or minus infinity
+where rest cannot bind, paid minutes, worth, pattern)."""
+
+
+def _next_week_states(
+        states: dict[WeekState, tuple[float, WeekState | None, DayPattern | None]],
+        options: list[WeekOption], rest: int, most_paid: int, most_in_row: int,
+        most_days: int) -> dict[WeekState, tuple[float, WeekState | None, DayPattern | None]]:
+    """The week programme's states after one more date: each state off that date or on
+    one of ``options`` within rest, paid minutes, days in a row and days; per state its
+    best worth, the state before and the pattern taken (None: off)."""
+    following: dict[WeekState, tuple[float, WeekState | None, DayPattern | None]] = {}
+    for state, (worth, _, _) in states.items():
+        last_end, in_row, worked, paid = state
+        off = (-math.inf, 0, worked, paid)
+        kept = following.get(off)
+        if kept is None or worth > kept[0]:
+            following[off] = (worth, state, None)
+        if in_row >= most_in_row or worked >= most_days:
+            continue
+        earliest = last_end + rest
+        for start, end, minutes, gain, pattern in options:
+            total = paid + minutes
+            if start < earliest or total > most_paid:
+                continue
+            key = (end, in_row + 1, worked + 1, total)
+            value = worth + gain
+            kept = following.get(key)
+            if kept is None or value > kept[0]:
+                following[key] = (value, state, pattern)
+    return following
 
 
 def lagrangian_understaffing(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -199,12 +245,20 @@ def lagrangian_understaffing(problem: Problem, required: npt.NDArray[np.int64], 
     agent's phone intervals, and no agent's week is worth more than its best. Min hours,
     preferences and rest across a day off are left out of the weeks, which can only
     raise their worth and lower the bound."""
-    horizon = required.shape[1]
-    prices = np.zeros((required.shape[0], horizon + problem.intervals_per_day))
-    prices[:, :horizon] = np.where(required > 0, np.clip(duals, 0.0, 1.0), 0.0)
+    prices = padded_prices(problem, required, duals)
     classes = agent_classes(problem)
     weeks = WeekPricing(problem, required, classes, mode).best_weeks(prices, deadline)
     return None if weeks is None else lagrangian_value(required, prices, classes, weeks)
+
+
+def padded_prices(problem: Problem, required: npt.NDArray[np.int64],
+                  duals: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``duals`` (per queue and interval) clipped to 0..1, 0 where nothing is required,
+    padded by a day of zeros for shifts that end past the horizon."""
+    horizon = required.shape[1]
+    prices = np.zeros((required.shape[0], horizon + problem.intervals_per_day))
+    prices[:, :horizon] = np.where(required > 0, np.clip(duals[:, :horizon], 0.0, 1.0), 0.0)
+    return prices
 
 
 def lagrangian_value(required: npt.NDArray[np.int64], prices: npt.NDArray[np.float64],
@@ -216,14 +270,159 @@ def lagrangian_value(required: npt.NDArray[np.int64], prices: npt.NDArray[np.flo
         len(group) * worth for group, (worth, _) in zip(classes, weeks, strict=True))
 
 
+PATTERN_SMOOTHING = 0.8
+"""Share of the best prices so far in the prices a pattern round prices at (Wentges'
+smoothing, as ``benchmarks/week_column_bound.py``)."""
+PATTERN_START_LIFTS = (0.01, 0.1)
+"""The first patterns are priced at the compact LP's duals lifted by each of these (agent
+intervals the LP leaves covered then still weigh a little, so the patterns cover them):
+on 200x7 seed 8 the first master LP was 9,889 agent-intervals short with the duals alone,
+1,629 with these lifts."""
+PATTERN_MIN_SECONDS = 5.0
+"""Pattern rounds start only with this much time left."""
+PATTERN_FIRST_GAIN = 1.0
+"""Agent-intervals the Lagrangian bound at the compact LP's duals must gain over the LP
+for the day patterns to run before the compact MIP (``_pattern_first``). Measured on
+the ten generated 200x7 weeks (seeds 0-9): the gain was 4.8, 4.0 and 7.8 on seeds 3, 6
+and 8 and 0.00 elsewhere; converged, the day-pattern bound was 642.3 and 576.1
+agent-intervals on seeds 3 and 8 (the Lagrangian 634.5 and 544.7, the MIP's root 631
+and 538), and 547.96 / 555.52 / 652.35 on seeds 0 / 2 / 9, where the MIP's root
+proved 551 / 557.5 / 656."""
+CONVERGED = 0.01
+"""Agent-intervals between the master LP and the best bound at which rounds stop."""
+
+
+class PatternMaster:
+    """The day-pattern master LP: the compact model's classes (``bound.contract_classes``)
+    with their shift counts and week rows as in ``bound.build_compact_model``, and instead
+    of its day rows whole day patterns (one agent's phone intervals on one candidate
+    shift, breaks and stress rules kept): per class, date and candidate shift at most as
+    many agents on patterns as work it, and the patterns' phone intervals plus
+    understaffing cover the requirement."""
+
+    def __init__(self, problem: Problem, required: npt.NDArray[np.int64], mode: Mode) -> None:
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        self.required = required
+        self.links: list[tuple[Candidate, pywraplp.Constraint]] = []
+        """Per class, date and candidate shift: its patterns less its agents, at most 0."""
+        factory = partial(relaxed_shift_vars, problem)
+        for class_index, group in enumerate(contract_classes(problem, mode)):
+            paid_row = class_paid_row(self.solver, problem, group)
+            works_by_day = []
+            for day in range(problem.days):
+                candidates = candidate_shifts(problem, group[0], day)
+                shifts = add_class_date_shifts(self.solver, factory, class_index, group, day,
+                                               candidates, paid_row)
+                works_by_day.append(shifts)
+                for candidate, var in zip(candidates, shifts, strict=True):
+                    link = self.solver.RowConstraint(-self.solver.infinity(), 0.0, "")
+                    link.SetCoefficient(var, -1.0)
+                    self.links.append((candidate, link))
+            add_class_week_rows(self.solver, problem, group, works_by_day)
+        self.coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
+        objective = self.solver.Objective()
+        for q, t in zip(*np.nonzero(required > 0), strict=True):
+            need = float(required[q, t])
+            under = self.solver.NumVar(0.0, need, "")
+            objective.SetCoefficient(under, 1.0)
+            row = self.solver.RowConstraint(need, self.solver.infinity(), "")
+            row.SetCoefficient(under, 1.0)
+            self.coverage[(int(q), int(t))] = row
+        objective.SetMinimization()
+
+    def add(self, link_index: int, cover: Cover) -> None:
+        """A pattern of the link's candidate shift with ``cover`` phone intervals."""
+        column = self.solver.NumVar(0.0, self.solver.infinity(), "")
+        self.links[link_index][1].SetCoefficient(column, 1.0)
+        for key, count in cover.items():
+            row = self.coverage.get(key)
+            if row is not None:
+                row.SetCoefficient(column, float(count))
+
+    def solve(self, deadline: float) -> tuple[float, npt.NDArray[np.float64], list[float]] | None:
+        """The LP's agent-intervals short, its coverage duals (per queue and interval) and
+        link duals; None when GLOP does not solve it before ``deadline``."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0.1:
+            return None
+        self.solver.SetTimeLimit(max(1, int(1000 * remaining)))
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        duals = np.zeros(self.required.shape)
+        for (q, t), row in self.coverage.items():
+            duals[q, t] = row.dual_value()
+        return (self.solver.Objective().Value(), duals,
+                [link.dual_value() for _, link in self.links])
+
+    def add_priced(self, pricing: WeekPricing, prices: npt.NDArray[np.float64],
+                   patterns: PatternCache, duals: npt.NDArray[np.float64],
+                   link_duals: list[float], deadline: float) -> int:
+        """Every candidate's best pattern at ``prices`` (padded) whose reduced cost at the
+        master's ``duals`` (padded) and ``link_duals`` is negative; how many entered."""
+        added = 0
+        for index, (candidate, _) in enumerate(self.links):
+            if time.monotonic() >= deadline:
+                break
+            pattern = pricing.cached_pattern(candidate, prices, patterns)
+            if pattern is None:
+                continue
+            worth = sum(count * duals[q, t] for (q, t), count in pattern.cover.items())
+            if worth + link_duals[index] > 1e-6:
+                self.add(index, pattern.cover)
+                added += 1
+        return added
+
+
+def pattern_understaffing(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                          duals: npt.NDArray[np.float64], deadline: float,
+                          at_duals: float = -math.inf) -> float | None:
+    """A lower bound on understaffed agent-intervals by column generation of day patterns
+    (``PatternMaster``) from the compact LP's ``duals``, until it converges or
+    ``deadline`` passes: the best Lagrangian bound (``lagrangian_value``, each class of
+    interchangeable agents on its best week, ``WeekPricing``) at the prices each round
+    prices at, which is valid at any prices. Each round prices at ``PATTERN_SMOOTHING``
+    times the best prices so far plus the rest times the master's duals, and at the
+    master's duals alone when that brings no pattern; converged (no pattern enters at
+    the master's duals), the bound there meets the master LP. ``at_duals`` is the
+    Lagrangian bound at ``duals`` where known: the best prices start there. None when
+    no round ends in time and ``at_duals`` is not given."""
+    master = PatternMaster(problem, required, mode)
+    weeks = WeekPricing(problem, required, agent_classes(problem), mode)
+    no_duals = [0.0] * len(master.links)
+    for lift in PATTERN_START_LIFTS:
+        lifted = padded_prices(problem, required, np.clip(duals, 0.0, 1.0) + lift)
+        master.add_priced(weeks, lifted, {}, lifted, no_duals, deadline)
+    best, centre = at_duals, padded_prices(problem, required, duals)
+    while (solved := master.solve(deadline)) is not None:
+        value, master_duals, link_duals = solved
+        padded = padded_prices(problem, required, master_duals)
+        added = 0
+        for prices in (PATTERN_SMOOTHING * centre + (1 - PATTERN_SMOOTHING) * padded, padded):
+            patterns: PatternCache = {}
+            found = weeks.best_weeks(prices, deadline, patterns)
+            if found is None:
+                break
+            bound = lagrangian_value(required, prices, weeks.classes, found)
+            if bound > best:
+                best, centre = bound, prices
+            added = master.add_priced(weeks, prices, patterns, padded, link_duals, deadline)
+            if added:
+                break
+        if found is None or not added or best > value - CONVERGED:
+            break
+    return None if best == -math.inf else best
+
+
 def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                               seconds: float) -> float | None:
     """The best lower bound on understaffed agent-minutes found within ``seconds``: the
     compact LP's (understaffing the only cost), the Lagrangian bound at its duals
-    (``lagrangian_understaffing``) and then, with the time left, the compact MIP's
-    (``compact_mip_understaffing``). None when the LP is not solved within ``seconds``.
+    (``lagrangian_understaffing``) and then, with the time left, the day-pattern bound
+    (``pattern_understaffing``) and the compact MIP's (``compact_mip_understaffing``),
+    in the order ``_pattern_first`` picks. None when the LP is not solved within
+    ``seconds``.
 
-    The Lagrangian and the MIP run only where the LP leaves some agent short: where it
+    The Lagrangian and the rest run only where the LP leaves some agent short: where it
     leaves none, a roster without understaffing is usually at hand, and SCIP's root node
     spent seconds proving nothing more (4.6 s on the 40-agent medium sample)."""
     started = time.monotonic()
@@ -240,11 +439,35 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
         bounds.append(whole_agent_minutes(problem, below_optimum(lagrangian)))
         log.info("Lagrangian bound: understaffed %s agent-min in %.1f s",
                  f"{bounds[-1]:,.0f}", time.monotonic() - started)
-    left = deadline - time.monotonic()
-    mip = compact_mip_understaffing(problem, required, mode, left) if left > 1.0 else None
-    if mip is not None:
-        bounds.append(mip)
+
+    def patterns() -> float | None:
+        if deadline - time.monotonic() < PATTERN_MIN_SECONDS:
+            return None
+        found = pattern_understaffing(problem, required, mode, duals, deadline,
+                                      -math.inf if lagrangian is None else lagrangian)
+        if found is None:
+            return None
+        minutes = whole_agent_minutes(problem, below_optimum(found))
+        log.info("day-pattern bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
+                 time.monotonic() - started)
+        return minutes
+
+    def mip() -> float | None:
+        left = deadline - time.monotonic()
+        return compact_mip_understaffing(problem, required, mode, left) if left > 1.0 else None
+
+    for stage in ((patterns, mip) if _pattern_first(lp, lagrangian) else (mip, patterns)):
+        found = stage()
+        if found is not None:
+            bounds.append(found)
     return max(bounds)
+
+
+def _pattern_first(lp: float, lagrangian: float | None) -> bool:
+    """Whether the day-pattern bound runs before the compact MIP: where the Lagrangian
+    bound at the LP's duals is ``PATTERN_FIRST_GAIN`` above the LP, the class model
+    spreads runs and recoveries in fractions, which day patterns take whole."""
+    return lagrangian is not None and lagrangian >= lp + PATTERN_FIRST_GAIN
 
 
 @dataclass

@@ -45,6 +45,7 @@ from shiftcare.summary import summary_items, understaffed_gap
 from shiftcare.understaffing import (
     BackgroundBound,
     lagrangian_understaffing,
+    pattern_understaffing,
     understaffing_lower_bound,
 )
 from tests import tiny
@@ -545,6 +546,89 @@ def test_lagrangian_bound_proves_the_optimum_the_lp_spreads_in_fractions(
     assert understaffing_lower_bound(problem, required, "stress-aware", 10.0) == 60
 
 
+def test_pattern_bound_proves_the_optimum_the_lp_spreads_in_fractions() -> None:
+    """``_one_agent_with_long_recoveries`` (CP-SAT's proven optimum: 60 minutes short):
+    the day-pattern master takes the agent's runs and recoveries whole, so its bound
+    proves the 60 minutes where the LP proves 45, and meets its master LP."""
+    problem = _one_agent_with_long_recoveries()
+    required = required_agents(problem)
+    lp, duals = _compact_lp_and_duals(problem, required)
+    found = pattern_understaffing(problem, required, "stress-aware", duals,
+                                  time.monotonic() + 30.0)
+    assert found is not None
+    assert whole_agent_minutes(problem, lp) == 45
+    assert whole_agent_minutes(problem, below_optimum(found)) == 60
+
+
+def test_pattern_bound_starts_from_the_lagrangian_and_gives_up_at_its_deadline(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """On a generated week the day-pattern bound is at least the Lagrangian bound it
+    starts from and at most a roster's understaffing; with its deadline passed it
+    returns that start (or nothing without one)."""
+    problem, required = generated
+    _, duals = _compact_lp_and_duals(problem, required)
+    start = lagrangian_understaffing(problem, required, "stress-aware", duals)
+    assert start is not None
+    found = pattern_understaffing(problem, required, "stress-aware", duals,
+                                  time.monotonic() + 20.0, start)
+    roster = greedy_roster(problem, required, "stress-aware")
+    short = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    assert found is not None
+    assert start <= found <= short / problem.interval_minutes
+    past = time.monotonic() - 1.0
+    assert pattern_understaffing(problem, required, "stress-aware", duals, past, start) == start
+    assert pattern_understaffing(problem, required, "stress-aware", duals, past) is None
+
+
+def test_understaffing_bound_runs_the_patterns_first_where_the_lagrangian_gains(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The day patterns run before the compact MIP where the Lagrangian bound at the LP's
+    duals gains ``PATTERN_FIRST_GAIN`` on the LP (``_one_agent_with_long_recoveries``:
+    4 agent-intervals against 3), after it where it gains nothing
+    (``_three_agents_two_queues``); the bound is the best of all."""
+    calls: list[str] = []
+
+    def fake_mip(*_: object) -> float:
+        calls.append("mip")
+        return 15.0
+
+    def fake_patterns(*_: object) -> float:
+        calls.append("patterns")
+        return 1.0
+
+    monkeypatch.setattr(understaffing, "compact_mip_understaffing", fake_mip)
+    monkeypatch.setattr(understaffing, "pattern_understaffing", fake_patterns)
+    problem = _one_agent_with_long_recoveries()
+    required = required_agents(problem)
+    assert understaffing_lower_bound(problem, required, "stress-aware", 30.0) == 60
+    assert calls == ["patterns", "mip"]
+    calls.clear()
+    problem = _three_agents_two_queues()
+    required = required_agents(problem)
+    lp, duals = _compact_lp_and_duals(problem, required)
+    assert lagrangian_understaffing(problem, required, "stress-aware", duals) == pytest.approx(
+        lp, abs=1e-3)
+    understaffing_lower_bound(problem, required, "stress-aware", 30.0)
+    assert calls == ["mip", "patterns"]
+
+
+def test_best_week_keeps_min_rest_between_adjacent_dates() -> None:
+    """One agent, needed 20:00-24:00 on the first date and 06:00-10:00 on the second:
+    both shifts would leave 6 hours of rest, less than the 11 required, so at price 1
+    the best week covers one of them and the Lagrangian bound is the other's 16
+    intervals (0 without the rest)."""
+    problem = tiny.problem(
+        [tiny.agent("A1")],
+        [tiny.shift_type(earliest_start=6 * 60, latest_start=20 * 60)],
+        days=2, need={("main", tiny.at(20), tiny.at(24)): 1,
+                      ("main", tiny.PER_DAY + tiny.at(6), tiny.PER_DAY + tiny.at(10)): 1})
+    required = required_agents(problem)
+    ones = np.ones(required.shape)
+    assert lagrangian_understaffing(problem, required, "baseline", ones) == pytest.approx(16)
+    rested = replace(problem, agents=(replace(problem.agents[0], min_rest_hours=6.0),))
+    assert lagrangian_understaffing(rested, required, "baseline", ones) == pytest.approx(0)
+
+
 def test_lagrangian_bound_is_between_the_lp_and_a_roster(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     """On a generated week the Lagrangian bound at the LP's duals is at least the LP's
@@ -656,8 +740,8 @@ def _three_agents_two_queues() -> Problem:
 
 
 def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> None:
-    """``_three_agents_two_queues``: the LP, MIP and week column bounds on understaffed
-    minutes are at most CP-SAT's proven optimum."""
+    """``_three_agents_two_queues``: the LP, MIP, week column and day-pattern bounds on
+    understaffed minutes are at most CP-SAT's proven optimum."""
     problem = _three_agents_two_queues()
     required = required_agents(problem)
     optimum = solve(problem, SolveOptions(time_limit_seconds=60, workers=2), None, required)
@@ -672,6 +756,11 @@ def test_compact_bound_with_breaks_and_two_queues_stays_below_the_optimum() -> N
     week_minutes = math.ceil(week - 1e-6) * problem.interval_minutes
     assert bound.understaffed_minutes <= week_minutes <= short
     _, duals = _compact_lp_and_duals(problem, required)
+    patterns = pattern_understaffing(problem, required, "stress-aware", duals,
+                                     time.monotonic() + 30.0)
+    assert patterns is not None
+    assert bound.understaffed_minutes <= whole_agent_minutes(
+        problem, below_optimum(patterns)) <= short
     rng = np.random.default_rng(0)
     for prices in [duals, np.ones(required.shape), *rng.random((5, *required.shape))]:
         lagrangian = lagrangian_understaffing(problem, required, "stress-aware", prices)
