@@ -393,8 +393,12 @@ def pattern_understaffing(problem: Problem, required: npt.NDArray[np.int64], mod
         lifted = padded_prices(problem, required, np.clip(duals, 0.0, 1.0) + lift)
         master.add_priced(weeks, lifted, {}, lifted, no_duals, deadline)
     best, centre = at_duals, padded_prices(problem, required, duals)
+    rounds = 0
     while (solved := master.solve(deadline)) is not None:
         value, master_duals, link_duals = solved
+        rounds += 1
+        log.debug("day patterns, round %d: master LP %.2f, bound %.2f agent-intervals",
+                  rounds, value, best)
         padded = padded_prices(problem, required, master_duals)
         added = 0
         for prices in (PATTERN_SMOOTHING * centre + (1 - PATTERN_SMOOTHING) * padded, padded):
