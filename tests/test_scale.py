@@ -580,6 +580,17 @@ def test_pattern_bound_starts_from_the_lagrangian_and_gives_up_at_its_deadline(
     assert pattern_understaffing(problem, required, "stress-aware", duals, past) is None
 
 
+def test_pattern_bound_benchmark_row_orders_its_bounds() -> None:
+    """benchmarks/pattern_bound.py: one row per generated week whose day-pattern bound is
+    at least the Lagrangian bound, which is at least the class LP (agent-intervals)."""
+    row = load_benchmark("pattern_bound").measure("40x7", 3, 30.0)
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    lp, lagrangian, patterns = (float(cell.split(" ")[0].replace(",", ""))
+                                for cell in cells[2:5])
+    assert cells[:2] == ["40x7", "3"]
+    assert lp - 1e-6 <= lagrangian <= patterns + 1e-6
+
+
 def test_understaffing_bound_runs_the_patterns_first_where_the_lagrangian_gains(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The day patterns run before the compact MIP where the Lagrangian bound at the LP's
