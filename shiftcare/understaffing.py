@@ -1,6 +1,6 @@
 """The lower bound on understaffed agent-minutes in the Summary sheet.
 
-The best of three bounds, each valid whatever roster is found:
+The best of four bounds, each valid whatever roster is found:
 
 - the compact class LP with understaffing the only cost (``bound.solve_compact_lp``);
 - a Lagrangian bound at that LP's coverage duals with exact week pricing
@@ -12,6 +12,10 @@ The best of three bounds, each valid whatever roster is found:
   every agent's best week. It is never below the LP's (each agent's own week is one of
   the class model's points) and above it where the class model spreads runs and
   recoveries over its agents in fractions;
+- the day-pattern bound (``pattern_understaffing``): the same Lagrangian bound at the
+  best prices met by column generation over whole day patterns of the class model's
+  shifts (``PatternMaster``), which converged proves what column generation over whole
+  weeks proves;
 - the compact MIP's root node (``bound.compact_mip_understaffing``).
 
 ``BackgroundBound`` works it out in a process of its own while the large path plans.
