@@ -549,7 +549,7 @@ def test_lagrangian_bound_proves_the_optimum_the_lp_spreads_in_fractions(
 def test_pattern_bound_proves_the_optimum_the_lp_spreads_in_fractions() -> None:
     """``_one_agent_with_long_recoveries`` (CP-SAT's proven optimum: 60 minutes short):
     the day-pattern master takes the agent's runs and recoveries whole, so its bound
-    proves the 60 minutes where the LP proves 45, and meets its master LP."""
+    proves the 60 minutes where the LP proves 45."""
     problem = _one_agent_with_long_recoveries()
     required = required_agents(problem)
     lp, duals = _compact_lp_and_duals(problem, required)
@@ -580,15 +580,17 @@ def test_pattern_bound_starts_from_the_lagrangian_and_gives_up_at_its_deadline(
     assert pattern_understaffing(problem, required, "stress-aware", duals, past) is None
 
 
-def test_pattern_bound_benchmark_row_orders_its_bounds() -> None:
-    """benchmarks/pattern_bound.py: one row per generated week whose day-pattern bound is
-    at least the Lagrangian bound, which is at least the class LP (agent-intervals)."""
-    row = load_benchmark("pattern_bound").measure("40x7", 3, 30.0)
+def test_pattern_bound_benchmark_row_shows_the_patterns_gaining() -> None:
+    """benchmarks/pattern_bound.py: one row per generated week, its bounds in
+    agent-intervals; on the 40-agent week of seed 1 the Lagrangian bound at the class
+    LP's duals gains on the LP (369.9 against 362.0, measured) and the day patterns gain
+    more than an agent-interval on it (371.3)."""
+    row = load_benchmark("pattern_bound").measure("40x7", 1, 60.0)
     cells = [cell.strip() for cell in row.strip("|").split("|")]
     lp, lagrangian, patterns = (float(cell.split(" ")[0].replace(",", ""))
                                 for cell in cells[2:5])
-    assert cells[:2] == ["40x7", "3"]
-    assert lp - 1e-6 <= lagrangian <= patterns + 1e-6
+    assert cells[:2] == ["40x7", "1"]
+    assert lp < lagrangian and lagrangian + 1.0 < patterns
 
 
 def test_understaffing_bound_runs_the_patterns_first_where_the_lagrangian_gains(
