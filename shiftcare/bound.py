@@ -354,6 +354,10 @@ ShiftVarFactory = Callable[[pywraplp.Solver, int, list[int], int, list[Any]],
 candidate (agents of the class working it) and the most agents of the class at work."""
 
 
+CoverageRows = dict[tuple[int, int], pywraplp.Constraint]
+"""Per (queue, interval) with a requirement: its coverage row (``add_coverage_rows``)."""
+
+
 @dataclass
 class CompactModel:
     """The compact class model in a pywraplp solver, with handles to read a solution."""
@@ -363,7 +367,7 @@ class CompactModel:
     """(class index, date, shift type id, start minute) -> agents of the class working it."""
     unders: list[pywraplp.Variable]
     classes: list[list[int]]
-    coverage: dict[tuple[int, int], pywraplp.Constraint]
+    coverage: CoverageRows
     """(queue index, interval) -> its coverage row (phone agents plus understaffing at
     least the requirement); its dual is what one more agent on the phone there saves."""
 
@@ -512,8 +516,22 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                                             complaint_at, phone_of_class, recovery_after,
                                             problem.settings.recovery_break_intervals)
         add_class_week_rows(solver, problem, group, works_by_day)
+    unders, coverage = add_coverage_rows(solver, required, under_w)
+    for key, row in coverage.items():
+        for phone in phone_at.get(key, []):
+            row.SetCoefficient(phone, 1.0)
+    objective.SetMinimization()
+    return CompactModel(objective, shift_vars, unders, classes, coverage)
+
+
+def add_coverage_rows(solver: pywraplp.Solver, required: npt.NDArray[np.int64],
+                      under_weight: float) -> tuple[list[pywraplp.Variable], CoverageRows]:
+    """Per (queue, interval) with a requirement, queue-major: agents short (0 up to the
+    requirement, ``under_weight`` each in the objective) and the row that the agents on the
+    phone, added by the caller, plus those short are at least the requirement."""
     unders: list[pywraplp.Variable] = []
-    coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
+    coverage: CoverageRows = {}
+    objective = solver.Objective()
     queues, intervals = required.shape
     for q in range(queues):
         for t in range(intervals):
@@ -522,14 +540,11 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
                 continue
             under = solver.NumVar(0.0, need, "")
             unders.append(under)
-            objective.SetCoefficient(under, under_w)
-            row = solver.RowConstraint(need, infinity, "")
+            objective.SetCoefficient(under, under_weight)
+            row = solver.RowConstraint(need, solver.infinity(), "")
             row.SetCoefficient(under, 1.0)
-            for phone in phone_at.get((q, t), []):
-                row.SetCoefficient(phone, 1.0)
             coverage[(q, t)] = row
-    objective.SetMinimization()
-    return CompactModel(objective, shift_vars, unders, classes, coverage)
+    return unders, coverage
 
 
 def class_paid_row(solver: pywraplp.Solver, problem: Problem, group: list[int],

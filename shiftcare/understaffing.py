@@ -50,6 +50,7 @@ from shiftcare.bound import (
     UNDERSTAFFING_WEIGHTS,
     add_class_date_shifts,
     add_class_week_rows,
+    add_coverage_rows,
     agent_classes,
     below_optimum,
     class_paid_row,
@@ -323,16 +324,8 @@ class PatternMaster:
                     link.SetCoefficient(var, -1.0)
                     self.links.append((candidate, link))
             add_class_week_rows(self.solver, problem, group, works_by_day)
-        self.coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
-        objective = self.solver.Objective()
-        for q, t in zip(*np.nonzero(required > 0), strict=True):
-            need = float(required[q, t])
-            under = self.solver.NumVar(0.0, need, "")
-            objective.SetCoefficient(under, 1.0)
-            row = self.solver.RowConstraint(need, self.solver.infinity(), "")
-            row.SetCoefficient(under, 1.0)
-            self.coverage[(int(q), int(t))] = row
-        objective.SetMinimization()
+        _, self.coverage = add_coverage_rows(self.solver, required, 1.0)
+        self.solver.Objective().SetMinimization()
 
     def add(self, link_index: int, cover: Cover) -> None:
         """A pattern of the link's candidate shift with ``cover`` phone intervals."""
