@@ -144,14 +144,14 @@ def week_column_bound(problem: Problem, required: npt.NDArray[np.int64], max_rou
     started = time.monotonic()
     for round_number in range(1, max_rounds + 1):
         value, duals, convexity = master.solve(shape)
-        prices = duals if centre is None else smoothing * centre + (1 - smoothing) * duals
-        entering = _price(pricing, required, prices, duals, convexity)
-        if entering.bound > best:
-            best, centre = entering.bound, prices
-        if not entering.columns and prices is not duals:
-            entering = _price(pricing, required, duals, duals, convexity)
+        points = [duals] if centre is None else [
+            smoothing * centre + (1 - smoothing) * duals, duals]
+        for prices in points:
+            entering = _price(pricing, required, prices, duals, convexity)
             if entering.bound > best:
-                best, centre = entering.bound, duals
+                best, centre = entering.bound, prices
+            if entering.columns:
+                break
         for index, cover in entering.columns:
             master.add(index, cover)
         if round_number % 10 == 0:
