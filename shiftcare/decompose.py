@@ -730,13 +730,17 @@ def stage_shares(problem: Problem, options: LargeOptions) -> tuple[float, float]
 
 def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                               options: LargeOptions | None) -> BackgroundBound:
-    """The understaffing bound's process (``understaffing.BackgroundBound``), given the time
-    until the column stage (the shift plan, weekly match and start re-planning use one
-    core); none with fewer than two workers, where it would take the roster's time."""
+    """The understaffing bound's process (``understaffing.BackgroundBound``): at full
+    priority until the column stage (the shift plan, weekly match and start re-planning
+    use one core), then on the cycles the stages leave idle until the roster is
+    collected; none with fewer than two workers, where it would take the roster's
+    time."""
     if options is None or worker_count(options.workers) < 2:
         return BackgroundBound(None, None)
-    seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
-    return BackgroundBound.start(problem, required, mode, seconds)
+    full_seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
+    seconds = options.time_limit_seconds - _closing_seconds(problem)
+    return BackgroundBound.start(problem, required, mode, max(seconds, full_seconds),
+                                 full_seconds)
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

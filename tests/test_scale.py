@@ -673,25 +673,53 @@ def test_large_path_proves_the_understaffing_bound_on_the_idle_core(
     problem, required = generated
     monkeypatch.setattr(decompose, "LARGE_AGENT_DAYS", 10)
     solution = solve(problem, SolveOptions(time_limit_seconds=20, workers=2), None, required)
-    alone = understaffing_lower_bound(problem, required, "stress-aware", 30.0)
+    found: list[float] = []
+    alone = understaffing_lower_bound(problem, required, "stress-aware", 10.0, found.append)
     short = evaluate(problem, solution, required).kpis["understaffed_agent_minutes"]
     assert alone is not None
     assert solution.info.understaffed_bound == alone <= short
+    assert len(found) >= 2 and found == sorted(set(found)) and found[-1] == alone
 
 
 def test_background_bound_not_ready_is_none_and_its_process_stops(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     problem, required = generated
-    background = BackgroundBound.start(problem, required, "stress-aware", 60.0)
+    background = BackgroundBound.start(problem, required, "stress-aware", 60.0, 60.0)
     process = background.process
     assert process is not None and process.is_alive()
     assert background.result() is None
     assert not process.is_alive()
     with pytest.raises(RuntimeError), BackgroundBound.start(
-            problem, required, "stress-aware", 60.0) as background:
+            problem, required, "stress-aware", 60.0, 60.0) as background:
         process = background.process
         raise RuntimeError("the solve failed")
     assert process is not None and not process.is_alive()
+
+
+def test_background_bound_keeps_what_it_sent_before_it_was_stopped(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """Stopped mid-way, the process has already sent the LP's bound (its first), and the
+    best of what it sent is the result."""
+    problem, required = generated
+    lp = compact_lp_bounds(problem, required, "stress-aware", 30.0).understaffed_minutes
+    roster = greedy_roster(problem, required, "stress-aware")
+    short = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    background = BackgroundBound.start(problem, required, "stress-aware", 60.0, 60.0)
+    assert background.receiver is not None and background.receiver.poll(30.0)
+    result = background.result()
+    assert lp is not None and result is not None
+    assert lp <= result <= short
+
+
+def test_background_bound_yields_its_core_after_its_full_priority_time(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    problem, required = generated
+    with BackgroundBound.start(problem, required, "stress-aware", 60.0, 1.0) as background:
+        assert background.process is not None and background.process.pid is not None
+        pid = background.process.pid
+        assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
+        time.sleep(2.5)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == understaffing.LOWEST_PRIORITY
 
 
 def test_compact_mip_bound_is_between_the_lp_bound_and_a_roster(
