@@ -343,6 +343,17 @@ def objective_bound(settings: Settings, required: npt.NDArray[np.int64],
     return lp_value - settings.weight_overstaffing * float(required.sum())
 
 
+def understaffing_objective_bound(problem: Problem, understaffed_minutes: float) -> float:
+    """A lower bound on the objective (workbook units) from one on understaffed
+    agent-minutes: every roster pays for at least that understaffing and, min hours
+    being hard, for every agent's min hours; overstaffing, preferences and fairness cost
+    at least nothing."""
+    settings = problem.settings
+    least_paid_minutes = sum(math.ceil(agent.min_hours * 60 - 1e-6) for agent in problem.agents)
+    return (settings.weight_understaffing * understaffed_minutes / problem.interval_minutes
+            + settings.weight_paid_hour * least_paid_minutes / 60)
+
+
 def below_optimum(value: float) -> float:
     """An LP optimum lowered by GLOP's floating-point tolerance, so it stays a valid bound."""
     return value - (1e-7 * abs(value) + 1e-4)

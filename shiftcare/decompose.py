@@ -51,7 +51,7 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.activities import improve_activities
-from shiftcare.bound import compact_lp_bounds
+from shiftcare.bound import compact_lp_bounds, understaffing_objective_bound
 from shiftcare.columns import improve_dates
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
@@ -632,8 +632,9 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     """The best start (``best_start``: greedy or shift-plan roster) improved within the
     time limit (``improve_roster``), its objective and the compact LP lower bound over
     the whole horizon (FEASIBLE), and the understaffing bound its own process proves
-    meanwhile (``start_understaffing_bound``). The shift plan's LP is that bound's LP, so
-    with a plan it is solved once.
+    meanwhile (``start_understaffing_bound``), which raises the objective's bound to
+    what it implies (``bound.understaffing_objective_bound``) where that is higher. The
+    shift plan's LP is that bound's LP, so with a plan it is solved once.
 
     Without ``options`` only the greedy roster is returned (no CP-SAT). The roster is
     checked with the validator; should fix-and-optimise ever produce one that breaks a
@@ -657,6 +658,9 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 roster = greedy
         objective = roster_objective(problem, roster, required)
         understaffed_bound = understaffing.result()
+    if understaffed_bound is not None:
+        floor = understaffing_objective_bound(problem, understaffed_bound)
+        bound = floor if bound is None else max(bound, floor)
     info = SolveInfo(status="FEASIBLE", mode=mode, objective=objective,
                      best_bound=None if bound is None else min(bound, objective),
                      solve_seconds=round(time.monotonic() - started, 3),

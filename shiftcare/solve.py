@@ -11,7 +11,11 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
-from shiftcare.bound import aggregated_lp_bound, compact_lp_bounds
+from shiftcare.bound import (
+    aggregated_lp_bound,
+    compact_lp_bounds,
+    understaffing_objective_bound,
+)
 from shiftcare.decompose import LargeOptions, is_large, solve_large, worker_count
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
@@ -280,8 +284,9 @@ def independent_bound(built: BuiltModel, options: SolveOptions,
     """The best lower bounds found within ``seconds``.
 
     When shifts are free, the compact model's bound on understaffing (a third of
-    ``seconds``) and its LP bound on the objective (seconds even for 1,000 agents x 28
-    days) run first; the aggregated LP (tighter, but GLOP needs minutes above about
+    ``seconds``, with the objective it implies, ``bound.understaffing_objective_bound``)
+    and its LP bound on the objective (seconds even for 1,000 agents x 28 days) run
+    first; the aggregated LP (tighter, but GLOP needs minutes above about
     ``AGGREGATED_LP_MAX_VARIABLES``) runs on smaller models or other policies.
     """
     started = time.monotonic()
@@ -290,6 +295,9 @@ def independent_bound(built: BuiltModel, options: SolveOptions,
     understaffed = None
     if options.policy.keeping == "free":
         understaffed = understaffing_lower_bound(problem, required, options.mode, seconds / 3)
+        if understaffed is not None:
+            bounds.append((understaffing_objective_bound(problem, understaffed)
+                           - built.objective_offset_units) * built.objective_scale)
         left = seconds - (time.monotonic() - started)
         compact = compact_lp_bounds(problem, required, options.mode, left / 2,
                                     understaffing=False)

@@ -29,17 +29,19 @@ from shiftcare.bound import (
     contract_classes,
     full_objective_weights,
     solve_compact_lp,
+    understaffing_objective_bound,
     whole_agent_minutes,
     workable_dates,
 )
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
+from shiftcare.model import build_model
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.pipeline import load
 from shiftcare.problem import Availability, History, Problem
 from shiftcare.samples import build_generated
 from shiftcare.solution import ActivityBlock, Shift, Solution
-from shiftcare.solve import SolveOptions, solve
+from shiftcare.solve import SolveOptions, independent_bound, solve
 from shiftcare.staffing import required_agents
 from shiftcare.summary import summary_items, understaffed_gap
 from shiftcare.understaffing import (
@@ -465,6 +467,37 @@ def _one_agent_with_long_recoveries() -> Problem:
         max_complaint_minutes_per_day=240)
 
 
+def test_independent_bound_takes_the_objective_the_understaffing_bound_implies() -> None:
+    """``_one_agent_with_long_recoveries``: the LPs spread the agent's phone time in
+    fractions (45 minutes short), the understaffing bound proves 60, and every roster
+    pays for those 60 minutes."""
+    problem = _one_agent_with_long_recoveries()
+    required = required_agents(problem)
+    options = SolveOptions(time_limit_seconds=20, workers=1)
+    built = build_model(problem, required, options.mode, policy=options.policy)
+    bounds = independent_bound(built, options, 10.0)
+    floor = understaffing_objective_bound(problem, 60.0)
+    assert bounds.understaffed_minutes == 60.0
+    assert bounds.objective is not None
+    assert bounds.objective >= (floor - built.objective_offset_units) * built.objective_scale
+
+
+def test_understaffing_objective_bound_is_below_a_roster_with_that_understaffing(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """At a roster's own understaffing the bound leaves out overstaffing, hours above the
+    min, preferences and fairness: at most the roster's objective, and what it charges
+    besides understaffing is every agent's min hours."""
+    problem, required = generated
+    roster = greedy_roster(problem, required, "stress-aware")
+    short = float(evaluate(problem, roster, required).kpis["understaffed_agent_minutes"])
+    settings = problem.settings
+    floor = understaffing_objective_bound(problem, short)
+    assert floor == pytest.approx(
+        settings.weight_understaffing * short / problem.interval_minutes
+        + settings.weight_paid_hour * sum(agent.min_hours for agent in problem.agents))
+    assert floor <= decompose.roster_objective(problem, roster, required)
+
+
 def test_compact_mip_bound_counts_whole_agents_up_to_the_optimum() -> None:
     """``_one_agent_with_long_recoveries``: the LP spreads the agent's phone time in
     fractions and bounds 45 minutes short, whole agents cannot do better than CP-SAT's
@@ -679,6 +712,9 @@ def test_large_path_proves_the_understaffing_bound_on_the_idle_core(
     assert alone is not None
     assert solution.info.understaffed_bound == alone <= short
     assert len(found) >= 2 and found == sorted(set(found)) and found[-1] == alone
+    objective, best_bound = solution.info.objective, solution.info.best_bound
+    assert objective is not None and best_bound is not None
+    assert best_bound >= min(objective, understaffing_objective_bound(problem, alone)) - 1e-6
 
 
 def test_background_bound_not_ready_is_none_and_its_process_stops(
