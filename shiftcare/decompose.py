@@ -107,6 +107,13 @@ leaves of the two shares. Measured on 200 x 7 at 60 s with the queue MIP's local
 (understaffed agent-minutes, seeds 0 / 1 / 2): 8,265 / 6,420 / 8,445 (three runs of
 seed 2), against 8,265 / 6,420 / 8,490-8,505 with the 15 % held for the windows, which
 gained nothing on any of those weeks."""
+IDLE_BOUND_MAX_AGENT_DATES = 2_000
+"""Agent-dates up to which the understaffing bound's process goes on after its share, on
+the cycles the roster leaves idle (``start_understaffing_bound``). Measured at 60 s on
+2 cores, 200 x 7 (1,400): the day patterns converge on seeds 3 and 8 (9,645 and 8,655
+against 9,525 and 8,175), rosters within the noise; 1,000 x 28 in 600 s, one run each:
+the same bound, 177,030, and a roster 182,805 against 180,825 without; on 500 x 7 the
+bound is the roster's already."""
 WINDOW_MAX_AGENTS = 500
 """Agents above which the window stage's share goes to column generation
 (``stage_shares``): a window holds every agent of its date, and on the generated
@@ -736,15 +743,16 @@ def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64],
                               options: LargeOptions | None) -> BackgroundBound:
     """The understaffing bound's process (``understaffing.BackgroundBound``): at full
     priority until the column stage (the shift plan, weekly match and start re-planning
-    use one core), then on the cycles the stages leave idle until the roster is
-    collected; none with fewer than two workers, where it would take the roster's
-    time."""
+    use one core), then, up to ``IDLE_BOUND_MAX_AGENT_DATES``, on the cycles the stages
+    leave idle until the roster is collected; none with fewer than two workers, where it
+    would take the roster's time."""
     if options is None or worker_count(options.workers) < 2:
         return BackgroundBound(None, None)
     full_seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
-    seconds = options.time_limit_seconds - _closing_seconds(problem)
-    return BackgroundBound.start(problem, required, mode, max(seconds, full_seconds),
-                                 full_seconds)
+    seconds = full_seconds
+    if len(problem.agents) * problem.days <= IDLE_BOUND_MAX_AGENT_DATES:
+        seconds = max(seconds, options.time_limit_seconds - _closing_seconds(problem))
+    return BackgroundBound.start(problem, required, mode, seconds, full_seconds)
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

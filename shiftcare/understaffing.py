@@ -514,7 +514,8 @@ class BackgroundBound:
     def start(cls, problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
               seconds: float, full_seconds: float) -> BackgroundBound:
         """Starts the process, which runs at the caller's priority for ``full_seconds``,
-        then at ``LOWEST_PRIORITY``, and stops on its own within ``seconds``."""
+        then (where ``seconds`` is longer) at ``LOWEST_PRIORITY``, and stops on its own
+        within ``seconds``."""
         if "fork" not in multiprocessing.get_all_start_methods():
             return cls(None, None)
         context = multiprocessing.get_context("fork")
@@ -562,7 +563,8 @@ def _send_understaffing_bound(sender: Connection, problem: Problem,
     ``LOWEST_PRIORITY`` after ``full_seconds``."""
     lower = threading.Timer(full_seconds, _lower_priority)
     lower.daemon = True
-    lower.start()
+    if full_seconds < seconds:
+        lower.start()
     try:
         understaffing_lower_bound(problem, required, mode, seconds, sender.send)
     except Exception as error:  # the roster must never depend on the bound

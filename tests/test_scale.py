@@ -747,6 +747,29 @@ def test_background_bound_keeps_what_it_sent_before_it_was_stopped(
     assert lp <= result <= short
 
 
+def test_bound_process_goes_on_past_its_share_only_on_weeks_up_to_its_size(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its full-priority share is the plan's, match's and start re-planning's; on weeks
+    up to ``IDLE_BOUND_MAX_AGENT_DATES`` it goes on until the closing time."""
+    problem, required = generated
+    started: list[tuple[float, float]] = []
+
+    def record(cls: type[BackgroundBound], *args: Any) -> BackgroundBound:
+        started.append(args[3:])
+        return cls(None, None)
+
+    monkeypatch.setattr(BackgroundBound, "start", classmethod(record))
+    options = decompose.LargeOptions(60.0, workers=2)
+    share = (options.plan_share + decompose.MATCH_SHARE + decompose.REPLAN_SHARE) * 60.0
+    decompose.start_understaffing_bound(problem, required, "stress-aware", options)
+    monkeypatch.setattr(decompose, "IDLE_BOUND_MAX_AGENT_DATES", len(problem.agents) * 6)
+    decompose.start_understaffing_bound(problem, required, "stress-aware", options)
+    closing = decompose._closing_seconds(problem)
+    assert started == [(pytest.approx(60.0 - closing), pytest.approx(share)),
+                       (pytest.approx(share), pytest.approx(share))]
+
+
 def test_background_bound_yields_its_core_after_its_full_priority_time(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     problem, required = generated
