@@ -112,8 +112,8 @@ IDLE_BOUND_MAX_AGENT_DATES = 2_000
 the cycles the roster leaves idle (``start_understaffing_bound``). Measured at 60 s on
 2 cores, 200 x 7 (1,400): the day patterns converge on seeds 3 and 8 (9,645 and 8,655
 against 9,525 and 8,175), rosters within the noise; 1,000 x 28 in 600 s, one run each:
-the same bound, 177,030, and a roster 182,805 against 180,825 without; on 500 x 7 the
-bound is the roster's already."""
+the same bound, 177,030, and a roster 182,805 against 180,825 without (two runs of one
+code there differ by about 600); on 500 x 7 the bound is the roster's already."""
 WINDOW_MAX_AGENTS = 500
 """Agents above which the window stage's share goes to column generation
 (``stage_shares``): a window holds every agent of its date, and on the generated
