@@ -349,7 +349,7 @@ def understaffing_objective_bound(problem: Problem, understaffed_minutes: float)
     being hard, for every agent's min hours; overstaffing, preferences and fairness cost
     at least nothing."""
     settings = problem.settings
-    least_paid_minutes = sum(math.ceil(agent.min_hours * 60 - 1e-6) for agent in problem.agents)
+    least_paid_minutes = sum(agent.min_paid_minutes for agent in problem.agents)
     return (settings.weight_understaffing * understaffed_minutes / problem.interval_minutes
             + settings.weight_paid_hour * least_paid_minutes / 60)
 
@@ -564,8 +564,8 @@ def class_paid_row(solver: pywraplp.Solver, problem: Problem, group: list[int],
     ``min_hours``) and max hours, times the class's size."""
     agent = problem.agents[group[0]]
     size = float(len(group))
-    least = math.ceil(agent.min_hours * 60 - 1e-6) * size if min_hours else 0.0
-    return solver.RowConstraint(least, math.floor(agent.max_hours * 60 + 1e-6) * size, "")
+    least = agent.min_paid_minutes * size if min_hours else 0.0
+    return solver.RowConstraint(least, agent.max_paid_minutes * size, "")
 
 
 def add_class_date_shifts(solver: pywraplp.Solver, make_vars: ShiftVarFactory,

@@ -179,6 +179,16 @@ class Agent:
     max_complaint_stretch_minutes: int = 60
     row: int | None = None
 
+    @property
+    def min_paid_minutes(self) -> int:
+        """``min_hours`` in whole paid minutes, rounded up."""
+        return math.ceil(self.min_hours * 60 - 1e-6)
+
+    @property
+    def max_paid_minutes(self) -> int:
+        """``max_hours`` in whole paid minutes, rounded down."""
+        return math.floor(self.max_hours * 60 + 1e-6)
+
 
 @dataclass(frozen=True)
 class Availability:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from ortools.sat.python import cp_model
 
 from shiftcare.model.builder import AgentDay, BuiltModel
@@ -38,8 +36,8 @@ def paid_minutes(agent_days: list[AgentDay]) -> cp_model.LinearExprT:
 def add_paid_hours(built: BuiltModel, agent: Agent, agent_days: list[AgentDay]) -> None:
     """``min_hours <= paid hours <= max_hours`` over the horizon."""
     minutes = paid_minutes(agent_days)
-    lower = math.ceil(agent.min_hours * 60 - 1e-6)
-    upper = math.floor(agent.max_hours * 60 + 1e-6)
+    lower = agent.min_paid_minutes
+    upper = agent.max_paid_minutes
     if lower > 0:
         guard = built.guard(f"min_hours:{agent.id}", "Agents", agent.row)
         built.model.add(minutes >= lower).only_enforce_if(guard)
