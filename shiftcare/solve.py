@@ -22,7 +22,7 @@ from shiftcare.greedy import greedy_roster
 from shiftcare.model import BuiltModel, build_model
 from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.hints import add_roster_shift_hints, add_solution_hint
-from shiftcare.model.objective import objective_value
+from shiftcare.model.objective import objective_value, scaled_objective
 from shiftcare.problem import Mode, Problem
 from shiftcare.solution import (
     ActivityBlock,
@@ -296,14 +296,13 @@ def independent_bound(built: BuiltModel, options: SolveOptions,
     if options.policy.keeping == "free":
         understaffed = understaffing_lower_bound(problem, required, options.mode, seconds / 3)
         if understaffed is not None:
-            bounds.append((understaffing_objective_bound(problem, understaffed)
-                           - built.objective_offset_units) * built.objective_scale)
+            floor = understaffing_objective_bound(problem, understaffed)
+            bounds.append(scaled_objective(built, floor))
         left = seconds - (time.monotonic() - started)
         compact = compact_lp_bounds(problem, required, options.mode, left / 2,
                                     understaffing=False)
         if compact.objective is not None:
-            bounds.append((compact.objective - built.objective_offset_units)
-                          * built.objective_scale)
+            bounds.append(scaled_objective(built, compact.objective))
     small = len(built.model.proto.variables) <= AGGREGATED_LP_MAX_VARIABLES
     left = seconds - (time.monotonic() - started)
     if small or options.policy.keeping != "free":

@@ -28,3 +28,8 @@ def set_objective(built: BuiltModel) -> None:
 def objective_value(built: BuiltModel, raw: float) -> float:
     """The objective in workbook weight units from CP-SAT's scaled integer value."""
     return raw / built.objective_scale + built.objective_offset_units
+
+
+def scaled_objective(built: BuiltModel, value: float) -> float:
+    """A value in workbook weight units on CP-SAT's scale (``objective_value`` undone)."""
+    return (value - built.objective_offset_units) * built.objective_scale
