@@ -448,8 +448,11 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
                 found(minutes)
         return minutes
 
+    def minutes_of(intervals: float) -> float:
+        return whole_agent_minutes(problem, below_optimum(intervals))
+
     def keep_intervals(bound: float) -> None:
-        keep(whole_agent_minutes(problem, below_optimum(bound)))
+        keep(minutes_of(bound))
 
     solved = solve_compact_lp(problem, required, mode, UNDERSTAFFING_WEIGHTS, seconds)
     if solved is None:
@@ -459,7 +462,7 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
         return 0.0
     lagrangian = lagrangian_understaffing(problem, required, mode, duals, deadline)
     if lagrangian is not None:
-        minutes = keep(whole_agent_minutes(problem, below_optimum(lagrangian)))
+        minutes = keep(minutes_of(lagrangian))
         log.info("Lagrangian bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
                  time.monotonic() - started)
 
@@ -471,7 +474,7 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
             -math.inf if lagrangian is None else lagrangian, keep_intervals)
         if result is None:
             return None
-        minutes = whole_agent_minutes(problem, below_optimum(result))
+        minutes = minutes_of(result)
         log.info("day-pattern bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
                  time.monotonic() - started)
         return minutes
