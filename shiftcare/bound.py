@@ -365,6 +365,9 @@ ShiftVarFactory = Callable[[pywraplp.Solver, int, list[int], int, list[Any]],
 candidate (agents of the class working it) and the most agents of the class at work."""
 
 
+ShiftKey = tuple[int, int, str, int]
+"""(class index of ``contract_classes``, date, shift type id, start minute): one shift
+count of the compact model and of the day-pattern master."""
 CoverageRows = dict[tuple[int, int], pywraplp.Constraint]
 """Per (queue, interval) with a requirement: its coverage row (``add_coverage_rows``)."""
 
@@ -374,7 +377,7 @@ class CompactModel:
     """The compact class model in a pywraplp solver, with handles to read a solution."""
 
     objective: Any
-    shift_vars: dict[tuple[int, int, str, int], pywraplp.Variable]
+    shift_vars: dict[ShiftKey, pywraplp.Variable]
     """(class index, date, shift type id, start minute) -> agents of the class working it."""
     unders: list[pywraplp.Variable]
     classes: list[list[int]]
@@ -467,7 +470,7 @@ def build_compact_model(solver: pywraplp.Solver, problem: Problem,
     objective = solver.Objective()
     phone_at: dict[tuple[int, int], list[pywraplp.Variable]] = defaultdict(list)
     classes = contract_classes(problem, mode)
-    shift_vars: dict[tuple[int, int, str, int], pywraplp.Variable] = {}
+    shift_vars: dict[ShiftKey, pywraplp.Variable] = {}
     for class_index, group in enumerate(classes):
         agent = problem.agents[group[0]]
         size = float(len(group))

@@ -45,6 +45,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -67,9 +68,9 @@ from shiftcare.problem import (
     RosterEntry,
     too_close,
 )
-from shiftcare.shiftplan import ShiftPlan, plan_shift_counts, roster_from_plan
+from shiftcare.shiftplan import RefineCounts, ShiftPlan, plan_shift_counts, roster_from_plan
 from shiftcare.solution import ActivityBlock, Shift, Solution, SolveInfo
-from shiftcare.understaffing import BackgroundBound
+from shiftcare.understaffing import BackgroundBound, pattern_shift_counts
 
 log = logging.getLogger("shiftcare")
 
@@ -86,6 +87,18 @@ PLAN_SHARE = 0.15
 whose plan is done in about 2.5 s whatever the share; 61.7 s with the recovery rows on
 1,000 x 28, 54.4 s without, so 10 % of 600 s left no margin: a plan not solved in time
 falls back to the greedy start roster)."""
+PATTERN_PLAN_SHARE = 0.0
+"""Share of the time limit added to the plan's for the day-pattern master's shift
+counts (``understaffing.pattern_shift_counts``) on rosters of up to
+``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates: none by default. Measured on 200 x 7
+with 0.15 (``benchmarks/pattern_plan.py``, see benchmarks/README.md): the start roster
+of the day-pattern counts was better than the compact LP's on every week, the roster
+not: at 60 s 60 / 45 more understaffed agent-minutes on seeds 8 / 2, 45 / 15 fewer on
+3 / 9 (the time they take comes out of column generation); at 180 s 165 fewer on seed
+8, 60 / 15 / 60 more on 2 / 3 / 9."""
+DAY_PATTERN_PLAN_MAX_AGENT_DATES = 2_000
+"""Agent-dates up to which the shift plan may take the day-pattern master's counts
+(column generation over whole weeks of day patterns takes 15-25 s on 1,400)."""
 MATCH_SHARE = 0.05
 """Share of the time limit for naming agents for the planned shifts over the whole week
 (``shiftplan.match_week``)."""
@@ -146,6 +159,10 @@ class LargeOptions:
     plan_share: float = PLAN_SHARE
     """Share of the time limit for the shift plan's LP (``shiftcare.shiftplan``); 0 =
     start from the greedy roster only."""
+    pattern_plan_share: float = PATTERN_PLAN_SHARE
+    """Share of the time limit added to ``plan_share`` for the day-pattern master's
+    shift counts (up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES``); 0 = the compact LP's
+    (the default)."""
     column_share: float = COLUMN_SHARE
     """Share of the time limit for ``columns.improve_dates``; 0 = none."""
     window_share: float = WINDOW_SHARE
@@ -652,8 +669,10 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
         greedy = greedy_roster(problem, required, mode)
         plan = None
         if options is not None and options.plan_share > 0:
+            refine = day_pattern_counts(problem, required, mode, options)
             plan = plan_shift_counts(problem, required, mode,
-                                     options.plan_share * options.time_limit_seconds)
+                                     plan_share(problem, options) * options.time_limit_seconds,
+                                     refine)
         bound = plan.objective_bound if plan is not None else compact_lp_bounds(
             problem, required, mode, bound_seconds, understaffing=False).objective
         roster, largest = greedy, ModelSize()
@@ -748,11 +767,36 @@ def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64],
     would take the roster's time."""
     if options is None or worker_count(options.workers) < 2:
         return BackgroundBound(None, None)
-    full_seconds = (options.plan_share + MATCH_SHARE + REPLAN_SHARE) * options.time_limit_seconds
+    full_seconds = ((plan_share(problem, options) + MATCH_SHARE + REPLAN_SHARE)
+                    * options.time_limit_seconds)
     seconds = full_seconds
     if len(problem.agents) * problem.days <= IDLE_BOUND_MAX_AGENT_DATES:
         seconds = max(seconds, options.time_limit_seconds - _closing_seconds(problem))
     return BackgroundBound.start(problem, required, mode, seconds, full_seconds)
+
+
+def uses_day_patterns(problem: Problem, options: LargeOptions) -> bool:
+    """Whether the shift plan takes the day-pattern master's counts: with a share for
+    them (none by default), up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
+    return (options.pattern_plan_share > 0
+            and len(problem.agents) * problem.days <= DAY_PATTERN_PLAN_MAX_AGENT_DATES)
+
+
+def plan_share(problem: Problem, options: LargeOptions) -> float:
+    """The shift plan's share of the time limit: ``plan_share``, plus
+    ``pattern_plan_share`` where it takes the day-pattern master's counts."""
+    if uses_day_patterns(problem, options):
+        return options.plan_share + options.pattern_plan_share
+    return options.plan_share
+
+
+def day_pattern_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                       options: LargeOptions) -> RefineCounts | None:
+    """The shift plan's counts from the day-pattern master
+    (``understaffing.pattern_shift_counts``) where ``uses_day_patterns``, else None."""
+    if not uses_day_patterns(problem, options):
+        return None
+    return partial(pattern_shift_counts, problem, required, mode)
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,

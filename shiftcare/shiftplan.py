@@ -33,7 +33,7 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -43,6 +43,7 @@ from ortools.linear_solver import pywraplp
 from shiftcare import greedy
 from shiftcare.bound import (
     CompactModel,
+    ShiftKey,
     below_optimum,
     build_compact_model,
     full_objective_weights,
@@ -55,8 +56,11 @@ from shiftcare.solution import Solution
 
 log = logging.getLogger("shiftcare")
 
-PlanKey = tuple[int, int, str, int]
+PlanKey = ShiftKey
 """(class index, date, shift type id, start minute): one planned shift kind."""
+RefineCounts = Callable[[npt.NDArray[np.float64], float], dict[PlanKey, float]]
+"""Shift counts from coverage duals (agent-intervals, per queue and interval) by a
+deadline (``time.monotonic()``); empty when none are found in time."""
 CandidateOptions = dict[tuple[int, int], dict[tuple[str, int], Candidate]]
 """(agent index, date) -> (shift type id, start minute) -> the agent's candidate."""
 
@@ -83,21 +87,27 @@ class ShiftPlan:
 
 
 def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
-                    seconds: float) -> ShiftPlan | None:
+                      seconds: float, refine: RefineCounts | None = None) -> ShiftPlan | None:
     """The compact LP (``bound``, stretch-cap and recovery rows included) solved by GLOP,
-    its shift counts made whole by ``_dive`` (when the time left is at least what the
-    first LP took: on 1,000 x 28 the LP takes 40-48 s of 60, and a dive cut short there
-    gave a worse start roster, 21,402 understaffed agent-intervals against 21,336) and
-    whatever the dive leaves fractional rounded per class and date: the class-date
-    total rounded, the candidates' whole parts kept and the rest given to the largest
-    fractional parts. The bound and the coverage duals are the first (free) LP's. None
-    when GLOP does not solve the LP within ``seconds``."""
+    then shift counts: ``refine``'s where given and it finds some (for the time left,
+    from the LP's coverage duals in agent-intervals: ``understaffing.pattern_shift_counts``
+    by the large path), else the LP's made whole by ``_dive`` (when the time left is at
+    least what the first LP took: on 1,000 x 28 the LP takes 40-48 s of 60, and a dive
+    cut short there gave a worse start roster, 21,402 understaffed agent-intervals
+    against 21,336); what is still fractional is rounded per class and date: the
+    class-date total rounded, the candidates' whole parts kept and the rest given to the
+    largest fractional parts. The bound and the coverage duals are the first (free)
+    LP's. None when GLOP does not solve the LP within ``seconds``.
+
+    Day patterns place each agent's breaks and complaint runs whole, where the compact
+    LP spreads them over the class in fractions and so plans shifts that cover less
+    than it counts on (``decompose.uses_day_patterns`` says where the large path uses them)."""
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
-    compact = build_compact_model(solver, problem, required, mode,
-                                  full_objective_weights(problem.settings))
+    weights = full_objective_weights(problem.settings)
+    compact = build_compact_model(solver, problem, required, mode, weights)
     solver.SetTimeLimit(max(1, int(1000 * seconds)))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         log.info("shift plan: the LP was not solved in %.1f s", seconds)
@@ -111,8 +121,14 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     for (q, t), row in compact.coverage.items():
         phone_values[q, t] = max(0.0, row.dual_value())
     solved = time.monotonic() - started
-    values = (_shift_counts(compact) if seconds - solved < solved
-              else _dive(solver, compact, started + seconds))
+    values: dict[PlanKey, float] = {}
+    if refine is not None:
+        values = refine(phone_values / weights[0], started + seconds)
+        log.info("shift plan: refined counts %s after %.1f s",
+                 "found" if values else "not found", time.monotonic() - started)
+    if not values:
+        values = (_shift_counts(compact) if seconds - solved < solved
+                  else _dive(solver, compact, started + seconds))
     by_class_date: dict[tuple[int, int], list[tuple[PlanKey, float]]] = defaultdict(list)
     for key, value in values.items():
         by_class_date[(key[0], key[1])].append((key, value))

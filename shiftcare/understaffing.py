@@ -51,6 +51,7 @@ from shiftcare.activities import (
 )
 from shiftcare.bound import (
     UNDERSTAFFING_WEIGHTS,
+    ShiftKey,
     add_class_date_shifts,
     add_class_week_rows,
     add_coverage_rows,
@@ -315,6 +316,9 @@ class PatternMaster:
         self.required = required
         self.links: list[tuple[Candidate, pywraplp.Constraint]] = []
         """Per class, date and candidate shift: its patterns less its agents, at most 0."""
+        self.shift_vars: dict[ShiftKey, pywraplp.Variable] = {}
+        self.shift_counts: dict[ShiftKey, float] = {}
+        """The shift counts of the last LP solved to optimality (none before)."""
         factory = partial(relaxed_shift_vars, problem)
         for class_index, group in enumerate(contract_classes(problem, mode)):
             paid_row = class_paid_row(self.solver, problem, group)
@@ -328,6 +332,8 @@ class PatternMaster:
                     link = self.solver.RowConstraint(-self.solver.infinity(), 0.0, "")
                     link.SetCoefficient(var, -1.0)
                     self.links.append((candidate, link))
+                    self.shift_vars[(class_index, day, candidate.shift_type.id,
+                                     candidate.start)] = var
             add_class_week_rows(self.solver, problem, group, works_by_day)
         _, self.coverage = add_coverage_rows(self.solver, required, 1.0)
         self.solver.Objective().SetMinimization()
@@ -343,13 +349,15 @@ class PatternMaster:
 
     def solve(self, deadline: float) -> tuple[float, npt.NDArray[np.float64], list[float]] | None:
         """The LP's agent-intervals short, its coverage duals (per queue and interval) and
-        link duals; None when GLOP does not solve it before ``deadline``."""
+        link duals, its shift counts kept in ``shift_counts``; None when GLOP does not
+        solve it before ``deadline``."""
         remaining = deadline - time.monotonic()
         if remaining <= 0.1:
             return None
         self.solver.SetTimeLimit(max(1, int(1000 * remaining)))
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        self.shift_counts = {key: var.solution_value() for key, var in self.shift_vars.items()}
         duals = np.zeros(self.required.shape)
         for (q, t), row in self.coverage.items():
             duals[q, t] = row.dual_value()
@@ -380,17 +388,43 @@ def pattern_understaffing(problem: Problem, required: npt.NDArray[np.int64], mod
                           at_duals: float = -math.inf,
                           improved: BoundFound | None = None) -> float | None:
     """A lower bound on understaffed agent-intervals by column generation of day patterns
-    (``PatternMaster``) from the compact LP's ``duals``, until it converges or
-    ``deadline`` passes: the best Lagrangian bound (``lagrangian_value``, each class of
-    interchangeable agents on its best week, ``WeekPricing``) at the prices each round
-    prices at, which is valid at any prices. Each round prices at ``PATTERN_SMOOTHING``
-    times the best prices so far plus the rest times the master's duals, and at the
-    master's duals alone when that brings no pattern; converged (no pattern enters at
-    the master's duals), the bound there meets the master LP. ``at_duals`` is the
-    Lagrangian bound at ``duals`` where known: the best prices start there. ``improved``,
-    where given, gets each better bound (agent-intervals) as a round finds it. None when
-    no round ends in time and ``at_duals`` is not given."""
+    (``PatternMaster``, ``generate_patterns``) from the compact LP's ``duals``, until it
+    converges or ``deadline`` passes. ``at_duals`` is the Lagrangian bound at ``duals``
+    where known: the best prices start there. ``improved``, where given, gets each
+    better bound (agent-intervals) as a round finds it. None when no round ends in time
+    and ``at_duals`` is not given."""
     master = PatternMaster(problem, required, mode)
+    return generate_patterns(master, problem, required, mode, duals, deadline, at_duals,
+                             improved)
+
+
+def pattern_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+                         duals: npt.NDArray[np.float64], deadline: float,
+                         ) -> dict[ShiftKey, float]:
+    """The shift counts of the day-pattern master LP (``PatternMaster``) after column
+    generation from ``duals`` until it converges or ``deadline`` passes: per class,
+    date and candidate shift, the agents working it where whole day patterns (breaks
+    and stress rules kept) cover the requirement best. Empty when no master LP is
+    solved in time."""
+    master = PatternMaster(problem, required, mode)
+    generate_patterns(master, problem, required, mode, duals, deadline)
+    return master.shift_counts
+
+
+def generate_patterns(master: PatternMaster, problem: Problem,
+                      required: npt.NDArray[np.int64], mode: Mode,
+                      duals: npt.NDArray[np.float64], deadline: float,
+                      at_duals: float = -math.inf,
+                      improved: BoundFound | None = None) -> float | None:
+    """Column generation of day patterns into ``master`` from the compact LP's ``duals``
+    until it converges or ``deadline`` passes; the best Lagrangian bound met on the way
+    (agent-intervals, ``lagrangian_value``, each class of interchangeable agents on its
+    best week, ``WeekPricing``) at the prices each round prices at, which is valid at
+    any prices. Each round prices at ``PATTERN_SMOOTHING`` times the best prices so far
+    plus the rest times the master's duals, and at the master's duals alone when that
+    brings no pattern; converged (no pattern enters at the master's duals), the bound
+    there meets the master LP. ``at_duals`` and ``improved`` as in
+    ``pattern_understaffing``."""
     weeks = WeekPricing(problem, required, agent_classes(problem), mode)
     no_duals = [0.0] * len(master.links)
     for lift in PATTERN_START_LIFTS:

@@ -271,6 +271,53 @@ def test_shift_plan_rounds_the_lp_within_classes(
     assert math.ceil(plan.understaffed_intervals - 1e-6) * problem.interval_minutes == bound
 
 
+def test_shift_plan_takes_refined_counts_rounded_and_falls_back_without(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """With ``refine`` the plan's counts are the refined ones rounded per class and
+    date (1.6 and 0.4 of one class-date make 2 of the first), from the LP's coverage
+    duals in agent-intervals (0 to 1); when it finds none, the compact LP's counts."""
+    problem, required = generated
+    _, compact = _solved_compact(problem, required)
+    first, second = [key for key in compact.shift_vars if key[:2] == (0, 0)][:2]
+    seen: list[npt.NDArray[np.float64]] = []
+
+    def refine(duals: npt.NDArray[np.float64], deadline: float) -> dict[Any, float]:
+        seen.append(duals)
+        return {first: 1.6, second: 0.4}
+
+    refined = shiftplan.plan_shift_counts(problem, required, "stress-aware", 30.0, refine)
+    assert refined is not None and refined.counts == {first: 2}
+    assert seen[0].shape == required.shape
+    assert seen[0].min() >= 0.0 and 0.5 < seen[0].max() <= 1.0 + 1e-9
+    plain = shiftplan.plan_shift_counts(problem, required, "stress-aware", 30.0)
+    fallback = shiftplan.plan_shift_counts(problem, required, "stress-aware", 30.0,
+                                           lambda duals, deadline: {})
+    assert plain is not None and fallback is not None
+    assert fallback.counts == plain.counts
+
+
+def test_day_pattern_plan_only_with_its_share_and_up_to_its_agent_dates() -> None:
+    """The shift plan takes the day-pattern master's counts, and its share of the time
+    limit grows by ``pattern_plan_share``, only with that share above 0 (it is 0 by
+    default) and up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
+    limit = decompose.DAY_PATTERN_PLAN_MAX_AGENT_DATES
+    small = tiny.problem([tiny.agent(f"A{i}") for i in range(limit // 7)],
+                         [tiny.shift_type()], days=7)
+    large = tiny.problem([tiny.agent(f"A{i}") for i in range(limit // 7 + 1)],
+                         [tiny.shift_type()], days=7)
+    required = np.zeros((1, 1), dtype=np.int64)
+    default = decompose.LargeOptions(time_limit_seconds=600)
+    assert not decompose.uses_day_patterns(small, default)
+    assert decompose.plan_share(small, default) == default.plan_share
+    assert decompose.day_pattern_counts(small, required, "stress-aware", default) is None
+    options = replace(default, pattern_plan_share=0.15)
+    assert decompose.uses_day_patterns(small, options)
+    assert decompose.plan_share(small, options) == options.plan_share + 0.15
+    assert decompose.day_pattern_counts(small, required, "stress-aware", options) is not None
+    assert not decompose.uses_day_patterns(large, options)
+    assert decompose.plan_share(large, options) == options.plan_share
+
+
 def _solved_compact(problem: Problem, required: npt.NDArray[np.int64],
                     ) -> tuple[pywraplp.Solver, Any]:
     """The generated week's compact LP (full objective), solved."""
@@ -611,6 +658,32 @@ def test_pattern_bound_starts_from_the_lagrangian_and_gives_up_at_its_deadline(
     past = time.monotonic() - 1.0
     assert pattern_understaffing(problem, required, "stress-aware", duals, past, start) == start
     assert pattern_understaffing(problem, required, "stress-aware", duals, past) is None
+
+
+def test_pattern_shift_counts_are_the_master_lps_within_each_class(
+        generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """The day-pattern master's shift counts (the shift plan's on small weeks) are the
+    class model's own: one per class, date and candidate shift of the compact model,
+    at most the class's agents per date and its paid minutes within the class's hours;
+    with the deadline passed there are none."""
+    problem, required = generated
+    _, duals = _compact_lp_and_duals(problem, required)
+    counts = understaffing.pattern_shift_counts(problem, required, "stress-aware", duals,
+                                                time.monotonic() + 20.0)
+    _, compact = _solved_compact(problem, required)
+    assert counts and set(counts) == set(compact.shift_vars)
+    classes = contract_classes(problem, "stress-aware")
+    for class_index, group in enumerate(classes):
+        agent = problem.agents[group[0]]
+        mine = {key: n for key, n in counts.items() if key[0] == class_index}
+        for day in range(problem.days):
+            assert sum(n for key, n in mine.items() if key[1] == day) <= len(group) + 1e-6
+        paid = sum(n * problem.shift_type(key[2]).paid_minutes for key, n in mine.items())
+        assert agent.min_paid_minutes * len(group) - 1e-3 <= paid
+        assert paid <= agent.max_paid_minutes * len(group) + 1e-3
+    past = time.monotonic() - 1.0
+    assert understaffing.pattern_shift_counts(problem, required, "stress-aware", duals,
+                                              past) == {}
 
 
 def test_pattern_bound_benchmark_row_shows_the_patterns_gaining() -> None:
