@@ -1,0 +1,104 @@
+"""What a shift plan from the day-pattern master gains over the compact LP's.
+
+Usage::
+
+    python benchmarks/pattern_plan.py 200x7 --seed 8 2 3 9 --share 0.15
+
+The shift plan (``shiftplan.plan_shift_counts``) takes its shift counts from the compact
+class LP, which spreads breaks, complaint runs and recoveries over a class in fractions;
+the day-pattern master (``understaffing.pattern_shift_counts``, the day-pattern bound's
+column generation) takes each agent's day whole. Per generated week (``--seed``, the
+instance and solver seed as in ``run_scale.py``) this prints one row:
+
+- the start roster (``decompose.best_start``: the plan's roster after the weekly match)
+  of the compact plan, and of the day-pattern plan given ``--share`` more of the time
+  limit (understaffed agent-minutes);
+- the roster of the large path (``decompose.solve_large``, as ``shiftcare solve`` runs
+  it on 2 workers within ``--time-limit``) with each plan, one after the other, the
+  day-pattern one with ``LargeOptions.pattern_plan_share`` = ``--share`` (taken from
+  the rest of the solve; ``solve`` leaves it at 0, the compact LP's plan), and the gap
+  of each to its Summary understaffing bound.
+
+Everything is timed on this machine, so rosters move between runs (up to a few hundred
+agent-minutes on 200x7 at 60 s on 2 cores); compare several weeks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import numpy.typing as npt
+from generated_week import gap_cell, load_week, understaffed_minutes
+
+from shiftcare.decompose import (
+    MATCH_SHARE,
+    PLAN_SHARE,
+    LargeOptions,
+    best_start,
+    day_pattern_counts,
+    plan_share,
+    solve_large,
+)
+from shiftcare.evaluate import validate
+from shiftcare.greedy import greedy_roster
+from shiftcare.problem import Problem
+from shiftcare.shiftplan import plan_shift_counts
+
+COLUMNS = ("seed", "compact start", "patterns start", "compact roster", "compact gap",
+           "patterns roster", "patterns gap", "violations", "seconds")
+
+
+def start_minutes(problem: Problem, required: npt.NDArray[np.int64],
+                  options: LargeOptions) -> int:
+    """Understaffed agent-minutes of the start roster of ``options``' shift plan."""
+    refine = day_pattern_counts(problem, required, "stress-aware", options)
+    seconds = plan_share(problem, options) * options.time_limit_seconds
+    plan = plan_shift_counts(problem, required, "stress-aware", seconds, refine)
+    greedy = greedy_roster(problem, required, "stress-aware")
+    start = best_start(problem, required, "stress-aware", greedy, plan,
+                       MATCH_SHARE * options.time_limit_seconds)
+    return understaffed_minutes(problem, start, required)
+
+
+def solved(problem: Problem, required: npt.NDArray[np.int64],
+           options: LargeOptions) -> tuple[int, str, int]:
+    """The large path's roster with ``options``: understaffed agent-minutes, the gap to
+    its Summary bound, and the rules it breaks (the validator's count)."""
+    limit = options.time_limit_seconds
+    roster = solve_large(problem, required, "stress-aware",
+                         max(1.0, min(60.0, 0.2 * limit)), options)
+    minutes = understaffed_minutes(problem, roster, required)
+    return (minutes, gap_cell(minutes, roster.info.understaffed_bound),
+            len(validate(problem, roster)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("size", help="AGENTSxDAYS, e.g. 200x7")
+    parser.add_argument("--seed", type=int, nargs="+", default=[8])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--share", type=float, default=0.15,
+                        help="share of the time limit added for the day patterns")
+    arguments = parser.parse_args()
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|" + "---|" * len(COLUMNS))
+    for seed in arguments.seed:
+        began = time.monotonic()
+        problem, required, _ = load_week(arguments.size, seed)
+        compact = LargeOptions(arguments.time_limit, arguments.workers, seed,
+                               plan_share=PLAN_SHARE, pattern_plan_share=0.0)
+        patterns = LargeOptions(arguments.time_limit, arguments.workers, seed,
+                                plan_share=PLAN_SHARE, pattern_plan_share=arguments.share)
+        starts = [start_minutes(problem, required, options) for options in (compact, patterns)]
+        rosters = [solved(problem, required, options) for options in (compact, patterns)]
+        cells = [str(seed), f"{starts[0]:,}", f"{starts[1]:,}",
+                 f"{rosters[0][0]:,}", rosters[0][1], f"{rosters[1][0]:,}", rosters[1][1],
+                 str(rosters[0][2] + rosters[1][2]), f"{time.monotonic() - began:.0f}"]
+        print("| " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
