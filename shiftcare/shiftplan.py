@@ -90,18 +90,18 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
                       seconds: float, refine: RefineCounts | None = None) -> ShiftPlan | None:
     """The compact LP (``bound``, stretch-cap and recovery rows included) solved by GLOP,
     then shift counts: ``refine``'s where given and it finds some (for the time left,
-    from the LP's coverage duals in agent-intervals: ``understaffing.pattern_shift_counts``
-    by the large path), else the LP's made whole by ``_dive`` (when the time left is at
-    least what the first LP took: on 1,000 x 28 the LP takes 40-48 s of 60, and a dive
-    cut short there gave a worse start roster, 21,402 understaffed agent-intervals
-    against 21,336); what is still fractional is rounded per class and date: the
-    class-date total rounded, the candidates' whole parts kept and the rest given to the
-    largest fractional parts. The bound and the coverage duals are the first (free)
-    LP's. None when GLOP does not solve the LP within ``seconds``.
+    from the LP's coverage duals in agent-intervals), else the LP's made whole by
+    ``_dive`` (when the time left is at least what the first LP took: on 1,000 x 28 the
+    LP takes 40-48 s of 60, and a dive cut short there gave a worse start roster, 21,402
+    understaffed agent-intervals against 21,336); what is still fractional is rounded
+    per class and date: the class-date total rounded, the candidates' whole parts kept
+    and the rest given to the largest fractional parts. The bound and the coverage duals
+    are the first (free) LP's. None when GLOP does not solve the LP within ``seconds``.
 
-    Day patterns place each agent's breaks and complaint runs whole, where the compact
-    LP spreads them over the class in fractions and so plans shifts that cover less
-    than it counts on (``decompose.uses_day_patterns`` says where the large path uses them)."""
+    The large path's ``refine``, where ``decompose.uses_day_patterns``, is the
+    day-pattern master's (``understaffing.pattern_shift_counts``): it places each
+    agent's breaks and complaint runs whole, where the compact LP spreads them over the
+    class in fractions and so plans shifts that cover less than it counts on."""
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:

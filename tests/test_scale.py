@@ -662,10 +662,10 @@ def test_pattern_bound_starts_from_the_lagrangian_and_gives_up_at_its_deadline(
 
 def test_pattern_shift_counts_are_the_master_lps_within_each_class(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
-    """The day-pattern master's shift counts (the shift plan's on small weeks) are the
-    class model's own: one per class, date and candidate shift of the compact model,
-    at most the class's agents per date and its paid minutes within the class's hours;
-    with the deadline passed there are none."""
+    """The day-pattern master's shift counts (the shift plan's with
+    ``LargeOptions.pattern_plan_share``) are the class model's own: one per class, date
+    and candidate shift of the compact model, at most the class's agents per date and
+    its paid minutes within the class's hours; with the deadline passed there are none."""
     problem, required = generated
     _, duals = _compact_lp_and_duals(problem, required)
     counts = understaffing.pattern_shift_counts(problem, required, "stress-aware", duals,
