@@ -181,7 +181,7 @@ def worker_count(workers: int) -> int:
 
 def is_large(problem: Problem) -> bool:
     """Whether ``problem`` has more agent-dates than ``LARGE_AGENT_DAYS``."""
-    return len(problem.agents) * problem.days > LARGE_AGENT_DAYS
+    return problem.agent_dates > LARGE_AGENT_DAYS
 
 
 def roster_objective(problem: Problem, solution: Solution,
@@ -770,7 +770,7 @@ def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64],
     full_seconds = ((plan_share(problem, options) + MATCH_SHARE + REPLAN_SHARE)
                     * options.time_limit_seconds)
     seconds = full_seconds
-    if len(problem.agents) * problem.days <= IDLE_BOUND_MAX_AGENT_DATES:
+    if problem.agent_dates <= IDLE_BOUND_MAX_AGENT_DATES:
         seconds = max(seconds, options.time_limit_seconds - _closing_seconds(problem))
     return BackgroundBound.start(problem, required, mode, seconds, full_seconds)
 
@@ -779,7 +779,7 @@ def uses_day_patterns(problem: Problem, options: LargeOptions) -> bool:
     """Whether the shift plan takes the day-pattern master's counts: with a share for
     them (none by default), up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
     return (options.pattern_plan_share > 0
-            and len(problem.agents) * problem.days <= DAY_PATTERN_PLAN_MAX_AGENT_DATES)
+            and problem.agent_dates <= DAY_PATTERN_PLAN_MAX_AGENT_DATES)
 
 
 def plan_share(problem: Problem, options: LargeOptions) -> float:
@@ -822,10 +822,10 @@ def _polish_seconds(problem: Problem) -> float:
     """Time kept for re-planning the final roster's activities (``improve_activities``):
     room for about three passes of every agent-date alone (measured 0.6 s a pass on
     1,400 agent-dates); break and group moves use what is left of it."""
-    return 0.5 + 3 * len(problem.agents) * problem.days / 2_000
+    return 0.5 + 3 * problem.agent_dates / 2_000
 
 
 def _closing_seconds(problem: Problem) -> float:
     """Time kept for validating and scoring the final roster (measured about 1 s per
     5,000 agent-dates, doubled)."""
-    return 1.0 + 2.0 * len(problem.agents) * problem.days / 5_000
+    return 1.0 + 2.0 * problem.agent_dates / 5_000

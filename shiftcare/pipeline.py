@@ -144,7 +144,7 @@ def within_time_limit(problem: Problem, options: SolveOptions, started: float) -
     """Options whose time limit leaves room for what was spent reading and for writing."""
     total = options.time_limit(problem)
     reserve = (WRITE_RESERVE_BASE_SECONDS
-               + WRITE_RESERVE_SECONDS_PER_AGENT_DAY * len(problem.agents) * problem.days)
+               + WRITE_RESERVE_SECONDS_PER_AGENT_DAY * problem.agent_dates)
     remaining = total - (time.monotonic() - started) - reserve
     return replace(options, time_limit_seconds=max(1.0, remaining),
                    deterministic_seconds=deterministic_budget(options, total))

@@ -282,6 +282,12 @@ class Problem:
     def horizon_minutes(self) -> int:
         return self.days * MINUTES_PER_DAY
 
+    @property
+    def agent_dates(self) -> int:
+        """Agents times dates of the horizon: the size the solver's paths and time
+        reserves are chosen by."""
+        return len(self.agents) * self.days
+
     def date_of(self, day: int) -> date:
         return self.start_date + timedelta(days=day)
 
