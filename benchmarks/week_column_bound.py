@@ -52,7 +52,7 @@ from generated_week import gap_cell, load_week, solve_week, understaffed_minutes
 from ortools.linear_solver import pywraplp
 
 from shiftcare.bound import agent_classes, contract_classes, whole_agent_minutes
-from shiftcare.columns import WITH_PRESOLVE, WITHOUT_PRESOLVE
+from shiftcare.lp import solve_glop
 from shiftcare.problem import Mode, Problem
 from shiftcare.solution import Solution
 from shiftcare.understaffing import (
@@ -107,14 +107,9 @@ class WeekMaster:
             self.add(class_of[agent_index], cover)
 
     def solve(self, shape: tuple[int, int]) -> tuple[float, npt.NDArray[np.float64], list[float]]:
-        """(LP optimum, coverage duals padded by a day, convexity duals). GLOP is asked
-        once more without its presolve when it ends ABNORMAL (as the date masters do,
-        ``columns.WITHOUT_PRESOLVE``: seen on the 40x7 week after 20 rounds)."""
-        status = self.solver.Solve()
-        if status == pywraplp.Solver.ABNORMAL:
-            self.solver.SetSolverSpecificParametersAsString(WITHOUT_PRESOLVE)
-            status = self.solver.Solve()
-            self.solver.SetSolverSpecificParametersAsString(WITH_PRESOLVE)
+        """(LP optimum, coverage duals padded by a day, convexity duals), solved by
+        ``lp.solve_glop``."""
+        status = solve_glop(self.solver)
         if status != pywraplp.Solver.OPTIMAL:
             raise RuntimeError(f"master LP ended with status {status}")
         duals = np.zeros(shape)

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
+from shiftcare.lp import solved_to_optimality
 from shiftcare.model.builder import ShiftPolicy
 from shiftcare.model.options import candidate_shifts, open_dates
 from shiftcare.problem import Mode, Problem, Settings
@@ -135,8 +136,7 @@ def lp_lower_bound(proto: Any, seconds: float,
         objective.SetCoefficient(variables[ref], float(coefficient))
     objective.SetMinimization()
     solver.SetTimeLimit(max(1, int(1000 * (seconds - (time.monotonic() - started)))))
-    status = solver.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
+    if not solved_to_optimality(solver):
         log.info("LP bound: not solved to optimality in %.1f s", seconds)
         return None
     value = objective.Value() + proto.objective.offset
@@ -627,7 +627,7 @@ def solve_compact_lp(problem: Problem, required: npt.NDArray[np.int64], mode: Mo
     if remaining <= 0.2:
         return None
     solver.SetTimeLimit(max(1, int(1000 * remaining)))
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    if not solved_to_optimality(solver):
         log.info("compact LP: not solved to optimality in %.1f s", seconds)
         return None
     duals = np.zeros(required.shape)

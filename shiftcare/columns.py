@@ -72,6 +72,7 @@ from shiftcare.activities import (
     replanned_solution,
     shift_moves,
 )
+from shiftcare.lp import solved_to_optimality
 from shiftcare.problem import MINUTES_PER_DAY, Mode, Problem, too_close
 from shiftcare.queuemip import assign_queues, queue_lp_shortage
 from shiftcare.solution import Shift, Solution
@@ -105,12 +106,6 @@ to 500 agents."""
 MIN_DATE_SECONDS = 0.5
 """A date is re-planned only with at least this much time for it (its master LP alone
 takes tenths of a second)."""
-WITHOUT_PRESOLVE = "use_preprocessing: false"
-"""GLOP's parameters for a second try when a master LP ends ABNORMAL: with some dive
-columns fixed its presolve failed on a 200-agent date (primal infeasibility of 1e15 after
-presolve) and the date's re-plan was lost; without the presolve the same LP solved."""
-WITH_PRESOLVE = "use_preprocessing: true"
-"""GLOP's default, restored after the second try."""
 REDUCED_COST_TOLERANCE = 1e-6
 """A column enters only when its reduced cost is below minus this (objective units)."""
 STOP_GAIN = 0.1
@@ -261,13 +256,7 @@ class DateMaster:
         ``DIVE_LP_SECONDS``); True when optimal."""
         seconds = DIVE_LP_SECONDS if deadline is None else deadline - time.monotonic()
         self.solver.SetTimeLimit(max(1, int(1000 * seconds)))
-        status = self.solver.Solve()
-        if status == pywraplp.Solver.ABNORMAL:
-            log.debug("master LP: GLOP ended ABNORMAL; solving again without its presolve")
-            self.solver.SetSolverSpecificParametersAsString(WITHOUT_PRESOLVE)
-            status = self.solver.Solve()
-            self.solver.SetSolverSpecificParametersAsString(WITH_PRESOLVE)
-        return bool(status == pywraplp.Solver.OPTIMAL)
+        return solved_to_optimality(self.solver)
 
     def price(self, move_breaks: bool, deadline: float) -> tuple[int, float]:
         """Add every open agent-date's best pattern under the last LP's duals when its

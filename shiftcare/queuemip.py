@@ -58,6 +58,7 @@ from shiftcare.activities import (
     descend,
     phone_gains,
 )
+from shiftcare.lp import solved_to_optimality
 
 log = logging.getLogger("shiftcare")
 
@@ -166,7 +167,7 @@ class DateQueueModel:
     def lp_shortage(self) -> float | None:
         """Agents short over the date's span in the LP's optimum (backend GLOP), the
         constant included; None when GLOP did not solve it."""
-        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+        if not solved_to_optimality(self.solver):
             return None
         return self.shortage()
 

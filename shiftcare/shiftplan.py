@@ -49,6 +49,7 @@ from shiftcare.bound import (
     full_objective_weights,
     objective_bound,
 )
+from shiftcare.lp import solved_to_optimality
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.model.options import open_dates as agent_open_dates
 from shiftcare.problem import Mode, Problem, Settings, too_close
@@ -109,7 +110,7 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     weights = full_objective_weights(problem.settings)
     compact = build_compact_model(solver, problem, required, mode, weights)
     solver.SetTimeLimit(max(1, int(1000 * seconds)))
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+    if not solved_to_optimality(solver):
         log.info("shift plan: the LP was not solved in %.1f s", seconds)
         return None
     understaffed = float(sum(u.solution_value() for u in compact.unders))
@@ -226,7 +227,7 @@ def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[Pl
         elif len(chosen) > 1:
             share /= 2
         else:
-            if solver.Solve() == pywraplp.Solver.OPTIMAL:
+            if solved_to_optimality(solver):
                 values, cost = _shift_counts(compact), compact.objective.Value()
             break
     return values, cost
@@ -270,7 +271,7 @@ def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[Pla
     saved = _bounds(compact, fixed)
     _set_bounds(compact, {key: (value, value) for key, value in fixed.items()})
     solver.SetTimeLimit(max(1, int(1000 * (deadline - time.monotonic()))))
-    if solver.Solve() == pywraplp.Solver.OPTIMAL:
+    if solved_to_optimality(solver):
         return True
     _set_bounds(compact, saved)
     return False

@@ -65,6 +65,7 @@ from shiftcare.bound import (
     solve_compact_lp,
     whole_agent_minutes,
 )
+from shiftcare.lp import solved_to_optimality
 from shiftcare.model.options import Candidate, candidate_shifts
 from shiftcare.problem import Mode, Problem
 
@@ -355,7 +356,7 @@ class PatternMaster:
         if remaining <= 0.1:
             return None
         self.solver.SetTimeLimit(max(1, int(1000 * remaining)))
-        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+        if not solved_to_optimality(self.solver):
             return None
         self.shift_counts = {key: var.solution_value() for key, var in self.shift_vars.items()}
         duals = np.zeros(self.required.shape)
