@@ -368,7 +368,7 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
         load.history_streak = history.consecutive_days_worked
         load.history_end = history.last_shift_end
     paid_now = load.paid_minutes + problem.shift_type(item.shift.shift_type).paid_minutes
-    low = agent.min_hours * 60 - 1e-6
+    low = agent.min_paid_minutes
     moves = []
     for day in range(problem.days) if days is None else days:
         if load.works_on(day):

@@ -869,14 +869,14 @@ def _hours_allow(replanner: Replanner, item: AgentDate, shift: Shift, paid_befor
     agent = problem.agents[item.agent_index]
     paid = problem.shift_type(shift.shift_type).paid_minutes + _paid(
         problem, [other for other in replanner.by_agent[item.agent_index] if other is not item])
-    return paid <= agent.max_hours * 60 + 1e-6 and (
-        paid >= agent.min_hours * 60 - 1e-6 or paid >= paid_before)
+    return paid <= agent.max_paid_minutes and (
+        paid >= agent.min_paid_minutes or paid >= paid_before)
 
 
 def _rest_allows(replanner: Replanner, item: AgentDate, shift: Shift) -> bool:
     """Whether ``shift`` keeps the agent's min rest against its other shifts as the
     replanner has them now (a date re-planned at the same time may have moved them)."""
     problem = replanner.problem
-    rest = round(problem.agents[item.agent_index].min_rest_hours * 60)
+    rest = problem.agents[item.agent_index].min_rest_minutes
     return not any(too_close(other.shift, shift, rest)
                    for other in replanner.by_agent[item.agent_index] if other is not item)

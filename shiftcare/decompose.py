@@ -371,7 +371,7 @@ def _add_edge_rules(built: BuiltModel, block: Block, rosters: dict[str, _AgentRo
     for agent_index, agent_days in built.by_agent().items():
         agent = problem.agents[agent_index]
         fixed = _fixed_outside(rosters[agent.id], block.days)
-        rest = round(agent.min_rest_hours * 60)
+        rest = agent.min_rest_minutes
         for agent_day in agent_days:
             for candidate, var in zip(agent_day.candidates, agent_day.shift_vars, strict=True):
                 if any(too_close(f, candidate, rest) for f in fixed):

@@ -74,9 +74,9 @@ def _may_work(problem: Problem, state: _AgentState, candidate: Candidate) -> boo
     agent = state.agent
     if len(state.days) >= agent.max_days:
         return False
-    if state.paid_minutes + candidate.shift_type.paid_minutes > agent.max_hours * 60 + 1e-6:
+    if state.paid_minutes + candidate.shift_type.paid_minutes > agent.max_paid_minutes:
         return False
-    rest = round(agent.min_rest_hours * 60)
+    rest = agent.min_rest_minutes
     if state.last_end is not None and candidate.start - state.last_end < rest:
         return False
     return _streak_if_added(state, candidate.day) <= agent.max_consecutive_days
@@ -201,7 +201,7 @@ def _day_budgets(problem: Problem, need: npt.NDArray[np.float64]) -> list[float]
     for agent in problem.agents:
         longest = max((s.paid_minutes for s in problem.shift_types
                        if s.id in agent.shift_types), default=0)
-        capacity += min(agent.max_days * longest, agent.max_hours * 60)
+        capacity += min(agent.max_days * longest, agent.max_paid_minutes)
     per_day = problem.intervals_per_day
     day_need = [float(np.clip(need[:, d * per_day:(d + 1) * per_day], 0, None).sum())
                 for d in range(problem.days)]
@@ -229,7 +229,7 @@ def _leave_pool(pool: _DayPool, agent_index: int) -> None:
 def _needs_hours_now(problem: Problem, state: _AgentState, day: int,
                      open_days: list[int]) -> bool:
     """Whether skipping ``day`` would put the agent's min hours at risk (one spare date)."""
-    missing = state.agent.min_hours * 60 - state.paid_minutes
+    missing = state.agent.min_paid_minutes - state.paid_minutes
     if missing <= 0:
         return False
     later = sum(1 for d in open_days if d > day)

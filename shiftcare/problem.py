@@ -189,6 +189,12 @@ class Agent:
         """``max_hours`` in whole paid minutes, rounded down."""
         return math.floor(self.max_hours * 60 + 1e-6)
 
+    @property
+    def min_rest_minutes(self) -> int:
+        """``min_rest_hours`` in whole minutes, rounded up (shifts start on whole
+        minutes, so a gap of at least this many keeps the rest)."""
+        return math.ceil(self.min_rest_hours * 60 - 1e-6)
+
 
 @dataclass(frozen=True)
 class Availability:

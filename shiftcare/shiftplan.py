@@ -327,9 +327,9 @@ def may_add(problem: Problem, load: AgentLoad, candidate: Candidate) -> bool:
         return False
     if len(load.shifts) + 1 > agent.max_days:
         return False
-    if load.paid_minutes + candidate.shift_type.paid_minutes > agent.max_hours * 60 + 1e-6:
+    if load.paid_minutes + candidate.shift_type.paid_minutes > agent.max_paid_minutes:
         return False
-    rest = round(agent.min_rest_hours * 60)
+    rest = agent.min_rest_minutes
     if any(too_close(c, candidate, rest) for c in load.shifts):
         return False
     if load.history_end is not None and candidate.start - load.history_end < rest:
@@ -365,7 +365,7 @@ def _loads(problem: Problem) -> list[AgentLoad]:
 def _urgency(problem: Problem, load: AgentLoad, day: int, open_dates: list[int]) -> float:
     """Missing minimum paid minutes per open date left from ``day`` on (within max days)."""
     agent = problem.agents[load.agent_index]
-    missing = agent.min_hours * 60 - load.paid_minutes
+    missing = agent.min_paid_minutes - load.paid_minutes
     left = min(sum(1 for d in open_dates if d >= day), agent.max_days - len(load.shifts))
     return missing / max(1, left)
 
@@ -632,8 +632,8 @@ def _add_agent_rules(problem: Problem, solver: pywraplp.Solver, load: AgentLoad,
         solver.Add(solver.Sum(variables) <= 1)
     solver.Add(solver.Sum([var for _, var in shifts]) <= agent.max_days)
     paid = solver.Sum([candidate.shift_type.paid_minutes * var for candidate, var in shifts])
-    solver.Add(paid <= round(agent.max_hours * 60))
-    rest = round(agent.min_rest_hours * 60)
+    solver.Add(paid <= agent.max_paid_minutes)
+    rest = agent.min_rest_minutes
     for candidate, var in shifts:
         for later in (candidate.day + 1, candidate.day + 2):
             for other, other_var in by_day.get(later, []):
@@ -645,7 +645,7 @@ def _add_agent_rules(problem: Problem, solver: pywraplp.Solver, load: AgentLoad,
                   for var in works.get(day, [])]
         if window:
             solver.Add(solver.Sum(window) <= most - max(0, -first))
-    missing_minutes = round(agent.min_hours * 60)
+    missing_minutes = agent.min_paid_minutes
     missing = solver.NumVar(0, max(0, missing_minutes), "")
     solver.Add(missing >= missing_minutes - paid)
     return missing
@@ -675,7 +675,7 @@ def _shifts_left(problem: Problem, load: AgentLoad) -> int:
     shift type)."""
     agent = problem.agents[load.agent_index]
     shortest = min(problem.shift_type(t).paid_minutes for t in agent.shift_types)
-    minutes_left = int(agent.max_hours * 60) - load.paid_minutes
+    minutes_left = agent.max_paid_minutes - load.paid_minutes
     return min(agent.max_days - len(load.shifts), minutes_left // max(1, shortest))
 
 
@@ -735,7 +735,7 @@ def add_missing_hours(problem: Problem, loads: list[AgentLoad],
     total_need = np.clip(need, 0, None).sum(axis=0)
     for load in loads:
         agent = problem.agents[load.agent_index]
-        while load.paid_minutes < agent.min_hours * 60 - 1e-6:
+        while load.paid_minutes < agent.min_paid_minutes:
             feasible = [c for d in range(problem.days)
                         for c in candidate_shifts(problem, load.agent_index, d)
                         if may_add(problem, load, c)]

@@ -183,8 +183,8 @@ class WeekPricing:
         next date starts within min rest of some pattern's end (elsewhere rest cannot
         bind, so states differing only in it merge)."""
         agent = self.problem.agents[agent_index]
-        rest = round(agent.min_rest_hours * 60)
-        most_paid = round(agent.max_hours * 60)
+        rest = agent.min_rest_minutes
+        most_paid = agent.max_paid_minutes
         start_state: WeekState = (-math.inf, history_streak(self.problem, agent_index), 0, 0)
         layers: list[dict[WeekState, tuple[float, WeekState | None, DayPattern | None]]] = [
             {start_state: (0.0, None, None)}]

@@ -9,12 +9,16 @@ breaks it, so the assertion could fail.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 
+from shiftcare.evaluate import validate
+from shiftcare.greedy import greedy_roster
 from shiftcare.problem import Availability, BreakRule, History, Problem
 from shiftcare.solution import Solution
 from shiftcare.solve import SolveOptions, solve
+from shiftcare.staffing import required_agents
 from tests.tiny import INTERVAL, PER_DAY, agent, at, problem, shift_type
 
 
@@ -124,6 +128,26 @@ def test_min_rest_between_shifts_and_after_history() -> None:
     with_history = p.replace(history=(History("A", -2 * 60, 0),))  # last shift ended 22:00
     starts = {s.start for s in run(with_history).shifts}
     assert 6 * 60 not in starts
+
+
+def test_min_rest_of_a_fraction_of_a_minute_is_rounded_up() -> None:
+    """11.005 h of rest is 660.3 minutes: a late shift ending 22:00 and an early one
+    at 09:00 the next date leave 660 and may not both be worked (rounded to the nearest
+    minute the rule allowed them, and the validator flagged the roster). The greedy
+    roster of the large path keeps the rest the same way."""
+    types = [shift_type("late", earliest_start=18 * 60, latest_start=18 * 60),
+             shift_type("early", earliest_start=9 * 60, latest_start=9 * 60)]
+    need = {("main", at(18), at(22)): 1, ("main", PER_DAY + at(9), PER_DAY + at(13)): 1}
+    p = problem([agent("A", shift_types=("late", "early"), min_rest_hours=11.005)], types,
+                days=2, need=need)
+    assert p.agents[0].min_rest_minutes == 661
+    solution = run(p)
+    assert len(solution.shifts) == 1
+    assert validate(p, solution) == ()
+    greedy = greedy_roster(p, required_agents(p))
+    assert len(greedy.shifts) == 1 and validate(p, greedy) == ()
+    rested = p.replace(agents=(replace(p.agents[0], min_rest_hours=11.0),))
+    assert len(run(rested).shifts) == 2
 
 
 def test_max_consecutive_days_counts_history() -> None:

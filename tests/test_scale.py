@@ -421,7 +421,7 @@ def test_may_add_keeps_rest_and_consecutive_days(
                        if problem.history_of(a.id) is None
                        and all(len(_unblocked(problem, i, d)) > 1 for d in range(3)))
     agent = problem.agents[agent_index]
-    rest = round(agent.min_rest_hours * 60)
+    rest = agent.min_rest_minutes
     late = max(_unblocked(problem, agent_index, 0), key=lambda c: c.end)
     load = shiftplan.AgentLoad(agent_index, [late])
     next_day = _unblocked(problem, agent_index, 1)

@@ -56,7 +56,7 @@ def add_max_days(built: BuiltModel, agent: Agent, agent_days: list[AgentDay]) ->
 
 def add_min_rest(built: BuiltModel, agent: Agent, agent_days: list[AgentDay]) -> None:
     """A shift may not start within ``min_rest_hours`` of the end of an earlier one."""
-    rest = round(agent.min_rest_hours * 60)
+    rest = agent.min_rest_minutes
     guard = built.guard(f"min_rest:{agent.id}", "Agents", agent.row)
     ordered = sorted(agent_days, key=lambda d: d.day)
     for later_index, later in enumerate(ordered):

@@ -91,7 +91,7 @@ def _history_blockers(problem: Problem, agent: Agent, candidate: Candidate) -> l
     history = problem.history_of(agent.id)
     if history is None or history.last_shift_end is None:
         return []
-    rest_minutes = round(agent.min_rest_hours * 60)
+    rest_minutes = agent.min_rest_minutes
     if candidate.start - history.last_shift_end >= rest_minutes:
         return []
     return [Blocker(f"min_rest_history:{agent.id}", "History", history.row)]
