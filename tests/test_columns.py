@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -258,6 +259,37 @@ def test_a_dead_re_planning_process_leaves_the_dates_to_one(
                                        time.monotonic() + 10, True, processes=2)
     assert "ended abruptly" in caplog.text
     assert kept > 0
+    assert validate(problem, roster) == ()
+    assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+
+
+def test_a_date_whose_plans_clash_is_re_planned_again_in_the_same_pass(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Every date's first better plans refused as if they clashed with another date's
+    shift moves: each such date waits again and is re-planned from the roster as it is
+    then, once, so the pass still keeps re-plans (before, it kept none and the column
+    stage ended there) and every rule holds."""
+    problem, required = generated
+    takes: list[int] = []
+
+    def refuse_first(replanner: Replanner, day: int, plans: list[object],
+                     paid_before: dict[int, int]) -> int:
+        takes.append(day)
+        if takes.count(day) == 1:
+            return 0
+        return take_date_plans(replanner, day, plans, paid_before)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(columns, "take_date_plans", refuse_first)
+    caplog.set_level(logging.INFO, logger="shiftcare")
+    start, _ = improve_activities(problem, required, "stress-aware",
+                                  greedy_roster(problem, required, "stress-aware"),
+                                  time.monotonic() + 5)
+    roster, kept, _, _ = improve_dates(problem, required, "stress-aware", start,
+                                       time.monotonic() + 10, True, processes=2)
+    refused = [day for day in set(takes) if takes.count(day) >= 2]
+    assert refused and kept > 0
+    assert all(f"date {day}: its plans clashed" in caplog.text for day in refused)
     assert validate(problem, roster) == ()
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
 
