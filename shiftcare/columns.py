@@ -740,10 +740,11 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
     next waiting date (``next_dates``) starts from the roster as it is then, with an
     equal share of the process time left (at least ``MIN_DATE_SECONDS``, else it is
     skipped); each finished date's plans are taken at once (``take_date_plans``). A date
-    whose better plans are all refused there (a shift move clashing with one a date
-    re-planned meanwhile made) waits again at the front, once per pass: measured on the
-    200 x 7 week of seed 5, Thursday's 65 -> 54 agent-intervals short was dropped for
-    one move of 17 clashing with Saturday's hours, and the next pass had 3 s for it.
+    with a shift move refused there (clashing with the hours or rest of moves a date
+    re-planned meanwhile made) waits again at the front, once per pass, for the plans
+    refused or taken without the move: measured on 200 x 7, seed 5's Thursday (65 -> 54
+    agent-intervals short) was dropped for one move of 17 and seed 7's Tuesday (76 ->
+    60) taken at 73, and the next pass had 3-4 s for them.
     Records each date's target in ``targets`` and returns the re-plans kept and the
     largest master LP's size."""
     problem = replanner.problem
@@ -774,9 +775,9 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
             _record_target(targets, day, outcome.target)
             if not outcome.kept:
                 continue
-            taken = take_date_plans(replanner, day, plans, paid[day])
+            taken, refused = take_date_plans(replanner, day, plans, paid[day])
             kept += taken
-            if not taken and day not in clashed:
+            if refused and day not in clashed:
                 log.info("date %d: its plans clashed with another date's; re-planned again",
                          day)
                 clashed.add(day)
@@ -844,13 +845,21 @@ def _paid(problem: Problem, items: list[AgentDate]) -> int:
     return sum(problem.shift_type(item.shift.shift_type).paid_minutes for item in items)
 
 
+class PlansTaken(NamedTuple):
+    """What ``take_date_plans`` did with a worker's plans."""
+
+    taken: int
+    """1 when any plan was taken, else 0."""
+    refused: int
+    """Shift moves refused (against the hours or rest of another date's moves)."""
+
+
 def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
-                    paid_before: dict[int, int]) -> int:
+                    paid_before: dict[int, int]) -> PlansTaken:
     """Give ``day``'s agent-dates the worker's ``plans``, each whose shift moves keep its
     agent's week within the contract's hours together with the shifts other dates moved
     while this one was re-planned (``paid_before``: paid minutes as it started); when a
-    move was refused and the date then covers worse than before, it keeps its plans.
-    Returns 1 when any plan was taken."""
+    move was refused and the date then covers worse than before, it keeps its plans."""
     items = {item.agent_index: item for item in replanner.dates if item.shift.day == day}
     before = _plans(list(items.values()))
     first_interval = min(item.first for item in items.values())
@@ -869,8 +878,8 @@ def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
             taken = 1
     if refused and coverage_cost(replanner, first_interval, last_interval) > cost + 1e-9:
         _restore(replanner, list(items.values()), before)
-        return 0
-    return taken
+        return PlansTaken(0, refused)
+    return PlansTaken(taken, refused)
 
 
 def _hours_allow(replanner: Replanner, item: AgentDate, shift: Shift, paid_before: int) -> bool:

@@ -23,6 +23,7 @@ from shiftcare.activities import (
 from shiftcare.columns import (
     MIN_DATE_SECONDS,
     DateMaster,
+    PlansTaken,
     coverage_cost,
     improve_dates,
     next_dates,
@@ -274,10 +275,10 @@ def test_a_date_whose_plans_clash_is_re_planned_again_in_the_same_pass(
     takes: list[int] = []
 
     def refuse_first(replanner: Replanner, day: int, plans: list[object],
-                     paid_before: dict[int, int]) -> int:
+                     paid_before: dict[int, int]) -> PlansTaken:
         takes.append(day)
         if takes.count(day) == 1:
-            return 0
+            return PlansTaken(0, 1)
         return take_date_plans(replanner, day, plans, paid_before)  # type: ignore[arg-type]
 
     monkeypatch.setattr(columns, "take_date_plans", refuse_first)
@@ -323,7 +324,7 @@ def test_a_worker_shift_move_against_a_neighbours_rest_is_refused() -> None:
         first = shift.start // problem.interval_minutes
         taken = take_date_plans(replanner, date, [(0, shift, first, [OFF_PHONE] * 16)],
                                 paid_before)
-        assert taken == (date == 0)
+        assert taken == (date == 0, date == 1)
     assert [item.shift for item in replanner.dates] == [moves[0], start.shifts[1]]
 
 
@@ -344,7 +345,7 @@ def test_a_worker_shift_move_over_the_weekly_hours_is_refused() -> None:
         first = long.start // problem.interval_minutes
         taken = take_date_plans(replanner, day, [(0, long, first, [OFF_PHONE] * 32)],
                                 paid_before)
-        assert taken == (day == 0)
+        assert taken == (day == 0, day == 2)
     assert [item.shift.shift_type for item in replanner.dates] == ["long", "day"]
 
 
