@@ -103,6 +103,12 @@ QUEUE_MIP_MAX_AGENT_DATES = 500
 """Dates with more agent-dates than this skip the queue MIP and dive on whole patterns
 (``DateMaster.dive``) for all their time: the queue MIP was measured only on dates of up
 to 500 agents."""
+CLASH_REPLAN_MAX_AGENT_DATES = 500
+"""A date with a shift move refused when its plans are taken is re-planned again in the
+same pass (``_parallel_pass``) only up to this many agent-dates: it was measured to pay
+on 200 x 7 (about 180 agent-dates a date); on 1000 x 28 (about 700) two runs with no
+limit left 186,465 and 185,820 understaffed agent-minutes against 181,575 by the code
+before it the same day."""
 MIN_DATE_SECONDS = 0.5
 """A date is re-planned only with at least this much time for it (its master LP alone
 takes tenths of a second)."""
@@ -742,7 +748,8 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
     skipped); each finished date's plans are taken at once (``take_date_plans``). A date
     with a shift move refused there (clashing with the hours or rest of moves a date
     re-planned meanwhile made) waits again at the front, once per pass, for the plans
-    refused or taken without the move: measured on 200 x 7, seed 5's Thursday (65 -> 54
+    refused or taken without the move (on dates of up to
+    ``CLASH_REPLAN_MAX_AGENT_DATES`` agent-dates): measured on 200 x 7, seed 5's Thursday (65 -> 54
     agent-intervals short) was dropped for one move of 17 and seed 7's Tuesday (76 ->
     60) taken at 73, and the next pass had 3-4 s for them.
     Records each date's target in ``targets`` and returns the re-plans kept and the
@@ -777,12 +784,18 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
                 continue
             taken, refused = take_date_plans(replanner, day, plans, paid[day])
             kept += taken
-            if refused and day not in clashed:
+            if refused and day not in clashed \
+                    and _date_size(replanner, day) <= CLASH_REPLAN_MAX_AGENT_DATES:
                 log.info("date %d: its plans clashed with another date's; re-planned again",
                          day)
                 clashed.add(day)
                 waiting.insert(0, day)
     return kept, largest
+
+
+def _date_size(replanner: Replanner, day: int) -> int:
+    """Agent-dates on ``day``."""
+    return sum(item.shift.day == day for item in replanner.dates)
 
 
 def _record_target(targets: dict[int, int], day: int, target: int) -> None:

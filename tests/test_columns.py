@@ -270,7 +270,8 @@ def test_a_date_whose_plans_clash_is_re_planned_again_in_the_same_pass(
     """Every date's first better plans refused as if they clashed with another date's
     shift moves: each such date waits again and is re-planned from the roster as it is
     then, once, so the pass still keeps re-plans (before, it kept none and the column
-    stage ended there) and every rule holds."""
+    stage ended there) and every rule holds. Above ``CLASH_REPLAN_MAX_AGENT_DATES``
+    (here 0) no date is re-planned again and the pass keeps none."""
     problem, required = generated
     takes: list[int] = []
 
@@ -293,6 +294,11 @@ def test_a_date_whose_plans_clash_is_re_planned_again_in_the_same_pass(
     assert all(f"date {day}: its plans clashed" in caplog.text for day in refused)
     assert validate(problem, roster) == ()
     assert understaffed(problem, roster, required) < understaffed(problem, start, required)
+    takes.clear()
+    monkeypatch.setattr(columns, "CLASH_REPLAN_MAX_AGENT_DATES", 0)
+    _, kept, _, _ = improve_dates(problem, required, "stress-aware", start,
+                                  time.monotonic() + 10, True, processes=2)
+    assert kept == 0 and len(takes) == len(set(takes))
 
 
 def test_dates_re_planned_at_once_are_adjacent_only_when_nothing_else_waits() -> None:
