@@ -746,12 +746,12 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
     next waiting date (``next_dates``) starts from the roster as it is then, with an
     equal share of the process time left (at least ``MIN_DATE_SECONDS``, else it is
     skipped); each finished date's plans are taken at once (``take_date_plans``). A date
-    with a shift move refused there (clashing with the hours or rest of moves a date
-    re-planned meanwhile made) waits again at the front, once per pass, for the plans
-    refused or taken without the move (on dates of up to
-    ``CLASH_REPLAN_MAX_AGENT_DATES`` agent-dates): measured on 200 x 7, seed 5's Thursday (65 -> 54
-    agent-intervals short) was dropped for one move of 17 and seed 7's Tuesday (76 ->
-    60) taken at 73, and the next pass had 3-4 s for them.
+    of up to ``CLASH_REPLAN_MAX_AGENT_DATES`` agent-dates with a shift move refused there
+    (clashing with the hours or rest of moves a date re-planned meanwhile made) waits
+    again at the front, once per pass, for the plans refused or taken without the move:
+    measured on 200 x 7, seed 5's Thursday (65 -> 54 agent-intervals short) was dropped
+    for one move of 17 and seed 7's Tuesday (76 -> 60) taken at 73, and the next pass
+    had 3-4 s for them.
     Records each date's target in ``targets`` and returns the re-plans kept and the
     largest master LP's size."""
     problem = replanner.problem
