@@ -784,18 +784,12 @@ def _parallel_pass(pool: ProcessPoolExecutor, replanner: Replanner, solution: So
                 continue
             taken, refused = take_date_plans(replanner, day, plans, paid[day])
             kept += taken
-            if refused and day not in clashed \
-                    and _date_size(replanner, day) <= CLASH_REPLAN_MAX_AGENT_DATES:
+            if refused and day not in clashed and len(plans) <= CLASH_REPLAN_MAX_AGENT_DATES:
                 log.info("date %d: its plans clashed with another date's; re-planned again",
                          day)
                 clashed.add(day)
                 waiting.insert(0, day)
     return kept, largest
-
-
-def _date_size(replanner: Replanner, day: int) -> int:
-    """Agent-dates on ``day``."""
-    return sum(item.shift.day == day for item in replanner.dates)
 
 
 def _record_target(targets: dict[int, int], day: int, target: int) -> None:
