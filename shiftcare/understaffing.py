@@ -314,7 +314,9 @@ class PatternMaster:
 
     def __init__(self, problem: Problem, required: npt.NDArray[np.int64], mode: Mode) -> None:
         self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        self.problem = problem
         self.required = required
+        self.mode = mode
         self.links: list[tuple[Candidate, pywraplp.Constraint]] = []
         """Per class, date and candidate shift: its patterns less its agents, at most 0."""
         self.shift_vars: dict[ShiftKey, pywraplp.Variable] = {}
@@ -394,9 +396,8 @@ def pattern_understaffing(problem: Problem, required: npt.NDArray[np.int64], mod
     where known: the best prices start there. ``improved``, where given, gets each
     better bound (agent-intervals) as a round finds it. None when no round ends in time
     and ``at_duals`` is not given."""
-    master = PatternMaster(problem, required, mode)
-    return generate_patterns(master, problem, required, mode, duals, deadline, at_duals,
-                             improved)
+    return generate_patterns(PatternMaster(problem, required, mode), duals, deadline,
+                             at_duals, improved)
 
 
 def pattern_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -408,25 +409,24 @@ def pattern_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode
     and stress rules kept) cover the requirement best. Empty when no master LP is
     solved in time."""
     master = PatternMaster(problem, required, mode)
-    generate_patterns(master, problem, required, mode, duals, deadline)
+    generate_patterns(master, duals, deadline)
     return master.shift_counts
 
 
-def generate_patterns(master: PatternMaster, problem: Problem,
-                      required: npt.NDArray[np.int64], mode: Mode,
-                      duals: npt.NDArray[np.float64], deadline: float,
+def generate_patterns(master: PatternMaster, duals: npt.NDArray[np.float64], deadline: float,
                       at_duals: float = -math.inf,
                       improved: BoundFound | None = None) -> float | None:
-    """Column generation of day patterns into ``master`` from the compact LP's ``duals``
-    until it converges or ``deadline`` passes; the best Lagrangian bound met on the way
-    (agent-intervals, ``lagrangian_value``, each class of interchangeable agents on its
-    best week, ``WeekPricing``) at the prices each round prices at, which is valid at
-    any prices. Each round prices at ``PATTERN_SMOOTHING`` times the best prices so far
-    plus the rest times the master's duals, and at the master's duals alone when that
-    brings no pattern; converged (no pattern enters at the master's duals), the bound
-    there meets the master LP. ``at_duals`` and ``improved`` as in
-    ``pattern_understaffing``."""
-    weeks = WeekPricing(problem, required, agent_classes(problem), mode)
+    """Column generation of day patterns into ``master`` (for its problem, requirement
+    and mode) from the compact LP's ``duals`` until it converges or ``deadline`` passes;
+    the best Lagrangian bound met on the way (agent-intervals, ``lagrangian_value``, each
+    class of interchangeable agents on its best week, ``WeekPricing``) at the prices each
+    round prices at, which is valid at any prices. Each round prices at
+    ``PATTERN_SMOOTHING`` times the best prices so far plus the rest times the master's
+    duals, and at the master's duals alone when that brings no pattern; converged (no
+    pattern enters at the master's duals), the bound there meets the master LP.
+    ``at_duals`` and ``improved`` as in ``pattern_understaffing``."""
+    problem, required = master.problem, master.required
+    weeks = WeekPricing(problem, required, agent_classes(problem), master.mode)
     no_duals = [0.0] * len(master.links)
     for lift in PATTERN_START_LIFTS:
         lifted = padded_prices(problem, required, np.clip(duals, 0.0, 1.0) + lift)
