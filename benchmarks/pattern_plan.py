@@ -37,14 +37,12 @@ from shiftcare.decompose import (
     PLAN_SHARE,
     LargeOptions,
     best_start,
-    day_pattern_counts,
-    plan_share,
+    shift_plan,
     solve_large,
 )
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
 from shiftcare.problem import Problem
-from shiftcare.shiftplan import plan_shift_counts
 
 COLUMNS = ("seed", "compact start", "patterns start", "compact roster", "compact gap",
            "patterns roster", "patterns gap", "violations", "seconds")
@@ -53,9 +51,7 @@ COLUMNS = ("seed", "compact start", "patterns start", "compact roster", "compact
 def start_minutes(problem: Problem, required: npt.NDArray[np.int64],
                   options: LargeOptions) -> int:
     """Understaffed agent-minutes of the start roster of ``options``' shift plan."""
-    refine = day_pattern_counts(problem, required, "stress-aware", options)
-    seconds = plan_share(problem, options) * options.time_limit_seconds
-    plan = plan_shift_counts(problem, required, "stress-aware", seconds, refine)
+    plan = shift_plan(problem, required, "stress-aware", options)
     greedy = greedy_roster(problem, required, "stress-aware")
     start = best_start(problem, required, "stress-aware", greedy, plan,
                        MATCH_SHARE * options.time_limit_seconds)

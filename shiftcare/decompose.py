@@ -667,12 +667,7 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     started = time.monotonic()
     with start_understaffing_bound(problem, required, mode, options) as understaffing:
         greedy = greedy_roster(problem, required, mode)
-        plan = None
-        if options is not None and options.plan_share > 0:
-            refine = day_pattern_counts(problem, required, mode, options)
-            plan = plan_shift_counts(problem, required, mode,
-                                     plan_share(problem, options) * options.time_limit_seconds,
-                                     refine)
+        plan = None if options is None else shift_plan(problem, required, mode, options)
         bound = plan.objective_bound if plan is not None else compact_lp_bounds(
             problem, required, mode, bound_seconds, understaffing=False).objective
         roster, largest = greedy, ModelSize()
@@ -788,6 +783,18 @@ def plan_share(problem: Problem, options: LargeOptions) -> float:
     if uses_day_patterns(problem, options):
         return options.plan_share + options.pattern_plan_share
     return options.plan_share
+
+
+def shift_plan(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
+               options: LargeOptions) -> ShiftPlan | None:
+    """The large path's shift plan (``shiftplan.plan_shift_counts``) in its share of the
+    time limit (``plan_share``), with the day-pattern master's counts where
+    ``uses_day_patterns``; None without a plan share or when its LP is not solved."""
+    if options.plan_share <= 0:
+        return None
+    return plan_shift_counts(problem, required, mode,
+                             plan_share(problem, options) * options.time_limit_seconds,
+                             day_pattern_counts(problem, required, mode, options))
 
 
 def day_pattern_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
