@@ -87,7 +87,7 @@ def test_one_worker_interleaves_the_search_and_leaves_no_one_short(solved: Path)
 def test_baseline_mode_reports_its_stress_violations(small: Path) -> None:
     output = small.with_name("baseline.xlsx")
     result = run("solve", str(small), "-o", str(output), "--mode", "baseline",
-                 "--time-limit", "20", "-q")
+                 "--time-limit", "8", "-q")
     assert result.exit_code == 0, result.stderr
     stress = sheet_values(output, "Stress")
     column = stress[0].index("violations")
@@ -149,7 +149,7 @@ def test_evaluate_without_a_roster_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_keep_shifts_keeps_the_input_roster(solved: Path, tmp_path: Path) -> None:
     output = tmp_path / "kept.xlsx"
-    result = run("solve", str(solved), "-o", str(output), "--keep-shifts", "--time-limit", "15",
+    result = run("solve", str(solved), "-o", str(output), "--keep-shifts", "--time-limit", "6",
                  "-q")
     assert result.exit_code == 0, result.stderr
     assert sheet_values(output, "Roster") == sheet_values(solved, "Roster")
@@ -157,7 +157,7 @@ def test_keep_shifts_keeps_the_input_roster(solved: Path, tmp_path: Path) -> Non
 
 def test_compare_prints_and_writes_the_comparison(small: Path) -> None:
     output = small.with_name("compared.xlsx")
-    result = run("compare", str(small), "-o", str(output), "--time-limit", "20")
+    result = run("compare", str(small), "-o", str(output), "--time-limit", "8")
     assert result.exit_code == 0, result.stderr
     assert "price of care" in result.stdout
     assert "stress-aware" in result.stdout and "baseline" in result.stdout
