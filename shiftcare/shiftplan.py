@@ -57,9 +57,7 @@ from shiftcare.solution import Solution
 
 log = logging.getLogger("shiftcare")
 
-PlanKey = ShiftKey
-"""(class index, date, shift type id, start minute): one planned shift kind."""
-RefineCounts = Callable[[npt.NDArray[np.float64], float], dict[PlanKey, float]]
+RefineCounts = Callable[[npt.NDArray[np.float64], float], dict[ShiftKey, float]]
 """Shift counts from coverage duals (agent-intervals, per queue and interval) by a
 deadline (``time.monotonic()``); empty when none are found in time."""
 CandidateOptions = dict[tuple[int, int], dict[tuple[str, int], Candidate]]
@@ -71,7 +69,7 @@ class ShiftPlan:
     """Integer shift counts per class, date and candidate, and the LP's own figures."""
 
     classes: list[list[int]]
-    counts: dict[PlanKey, int]
+    counts: dict[ShiftKey, int]
     understaffed_intervals: float
     """Understaffed agent-intervals of the LP before rounding."""
     objective_bound: float
@@ -122,7 +120,7 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     for (q, t), row in compact.coverage.items():
         phone_values[q, t] = max(0.0, row.dual_value())
     solved = time.monotonic() - started
-    values: dict[PlanKey, float] = {}
+    values: dict[ShiftKey, float] = {}
     if refine is not None:
         values = refine(phone_values / weights[0], started + seconds)
         log.info("shift plan: refined counts %s after %.1f s",
@@ -130,10 +128,10 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     if not values:
         values = (_shift_counts(compact) if seconds - solved < solved
                   else _dive(solver, compact, started + seconds))
-    by_class_date: dict[tuple[int, int], list[tuple[PlanKey, float]]] = defaultdict(list)
+    by_class_date: dict[tuple[int, int], list[tuple[ShiftKey, float]]] = defaultdict(list)
     for key, value in values.items():
         by_class_date[(key[0], key[1])].append((key, value))
-    counts: dict[PlanKey, int] = {}
+    counts: dict[ShiftKey, int] = {}
     for class_date in by_class_date.values():
         counts.update(_round_largest_remainder(class_date))
     return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0},
@@ -158,7 +156,7 @@ beat the strong finish's (the LP is left solved with the counts returned)."""
 
 
 def _dive(solver: pywraplp.Solver, compact: CompactModel,
-          deadline: float) -> dict[PlanKey, float]:
+          deadline: float) -> dict[ShiftKey, float]:
     """Shift counts of the solved compact LP brought to whole numbers: ``_dive_rounds``
     until at most ``STRONG_FINISH_COUNTS`` are fractional, then both ways to the end,
     ``_dive_rounds`` and ``_strong_finish``, keeping whichever LP costs less. The LP is
@@ -183,23 +181,23 @@ def _dive(solver: pywraplp.Solver, compact: CompactModel,
     return plain
 
 
-def _fractional(values: dict[PlanKey, float]) -> list[PlanKey]:
+def _fractional(values: dict[ShiftKey, float]) -> list[ShiftKey]:
     """The shift counts not whole, those nearest to a whole number first."""
     return [key for _, key in sorted((abs(value - round(value)), key)
                                      for key, value in values.items()
                                      if abs(value - round(value)) > DIVE_TOLERANCE)]
 
 
-def _fix_whole(compact: CompactModel, values: dict[PlanKey, float]) -> None:
+def _fix_whole(compact: CompactModel, values: dict[ShiftKey, float]) -> None:
     """Fix every shift count that is whole in ``values``."""
     for key, value in values.items():
         if abs(value - round(value)) <= DIVE_TOLERANCE:
             compact.shift_vars[key].SetBounds(float(round(value)), float(round(value)))
 
 
-def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[PlanKey, float],
+def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[ShiftKey, float],
                  cost: float, deadline: float, fractional_left: int,
-                 ) -> tuple[dict[PlanKey, float], float]:
+                 ) -> tuple[dict[ShiftKey, float], float]:
     """``values`` (an LP solution costing ``cost``) brought towards whole numbers: each
     round fixes the counts already whole and rounds the ``DIVE_SHARE`` of the fractional
     ones closest to a whole number, then solves the LP again. A round whose LP has no
@@ -234,8 +232,8 @@ def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[Pl
 
 
 def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
-                   values: dict[PlanKey, float], cost: float, deadline: float,
-                   ) -> tuple[dict[PlanKey, float], float] | None:
+                   values: dict[ShiftKey, float], cost: float, deadline: float,
+                   ) -> tuple[dict[ShiftKey, float], float] | None:
     """Whole shift counts from ``values`` (an LP solution costing ``cost``, few counts
     fractional) by strong branching, and their LP's cost: each step solves the LP once
     per fractional count and direction, that count alone rounded down or up, and keeps
@@ -243,7 +241,7 @@ def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
     passes first or no rounding has a solution."""
     while fractional := _fractional(values):
         _fix_whole(compact, values)
-        best: tuple[float, PlanKey, float] | None = None
+        best: tuple[float, ShiftKey, float] | None = None
         for key in fractional:
             saved = _bounds(compact, [key])
             for count in (float(math.floor(values[key])), float(math.ceil(values[key]))):
@@ -259,12 +257,12 @@ def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
     return values, cost
 
 
-def _shift_counts(compact: CompactModel) -> dict[PlanKey, float]:
+def _shift_counts(compact: CompactModel) -> dict[ShiftKey, float]:
     """The shift counts of the compact model's last LP solution."""
     return {key: var.solution_value() for key, var in compact.shift_vars.items()}
 
 
-def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[PlanKey, float],
+def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[ShiftKey, float],
                  deadline: float) -> bool:
     """Solve the LP with the ``fixed`` shift counts; True when it is solved, else their
     bounds are put back."""
@@ -277,18 +275,18 @@ def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[Pla
     return False
 
 
-def _bounds(compact: CompactModel, keys: Iterable[PlanKey]) -> dict[PlanKey, tuple[float, float]]:
+def _bounds(compact: CompactModel, keys: Iterable[ShiftKey]) -> dict[ShiftKey, tuple[float, float]]:
     """The (lower, upper) bounds of the shift counts of ``keys``."""
     return {key: (compact.shift_vars[key].lb(), compact.shift_vars[key].ub()) for key in keys}
 
 
-def _set_bounds(compact: CompactModel, bounds: dict[PlanKey, tuple[float, float]]) -> None:
+def _set_bounds(compact: CompactModel, bounds: dict[ShiftKey, tuple[float, float]]) -> None:
     """Give each shift count of ``bounds`` its (lower, upper) bounds."""
     for key, (low, high) in bounds.items():
         compact.shift_vars[key].SetBounds(low, high)
 
 
-def _round_largest_remainder(values: list[tuple[PlanKey, float]]) -> dict[PlanKey, int]:
+def _round_largest_remainder(values: list[tuple[ShiftKey, float]]) -> dict[ShiftKey, int]:
     """Whole counts summing to the rounded total of ``values``: each value's whole part,
     plus one for the largest fractional parts until the total is reached."""
     tolerance = 1e-6
@@ -443,7 +441,7 @@ def match_classes(problem: Problem, plan: ShiftPlan, loads: list[AgentLoad],
     return loads
 
 
-def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
+def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[ShiftKey, int],
               loads: list[AgentLoad], options: CandidateOptions) -> list[AgentLoad]:
     """Give out ``counts`` planned shifts on top of ``loads``, date by date and earliest
     start first (``options``: ``_options``).
@@ -498,7 +496,7 @@ def _give_out(problem: Problem, plan: ShiftPlan, counts: dict[PlanKey, int],
     return loads
 
 
-def _spare_shifts(problem: Problem, plan: ShiftPlan, left: dict[PlanKey, int],
+def _spare_shifts(problem: Problem, plan: ShiftPlan, left: dict[ShiftKey, int],
                   loads: list[AgentLoad], open_dates: list[list[int]], class_index: int,
                   day: int) -> int:
     """Shifts the class's agents may still work from ``day`` on (max days, max paid
@@ -529,7 +527,7 @@ def _stand_ins(problem: Problem, group: list[int]) -> list[int]:
 
 def match_week(problem: Problem, plan: ShiftPlan, seconds: float,
                options: CandidateOptions | None = None, stand_ins: bool = True,
-               ) -> tuple[list[AgentLoad], dict[PlanKey, int]] | None:
+               ) -> tuple[list[AgentLoad], dict[ShiftKey, int]] | None:
     """Named agents for the planned shifts over the whole horizon at once (a MIP, SCIP).
 
     One binary per agent and planned shift kind the agent may work as planned (its
@@ -556,8 +554,8 @@ def match_week(problem: Problem, plan: ShiftPlan, seconds: float,
     others = {c: set(_stand_ins(problem, group)) if stand_ins else set()
               for c, group in enumerate(plan.classes)}
     empty = _loads(problem)
-    chosen: dict[tuple[int, PlanKey], pywraplp.Variable] = {}
-    by_key: dict[PlanKey, list[pywraplp.Variable]] = defaultdict(list)
+    chosen: dict[tuple[int, ShiftKey], pywraplp.Variable] = {}
+    by_key: dict[ShiftKey, list[pywraplp.Variable]] = defaultdict(list)
     objective = []
     for key in plan.counts:
         class_index, day, type_id, start = key
