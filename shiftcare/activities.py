@@ -146,6 +146,10 @@ class Replanner:
         last = max(item.shift.day for item in group) + 1
         return [item for item in self.dates if first <= item.shift.day <= last]
 
+    def on_date(self, day: int) -> list[AgentDate]:
+        """The agent-dates of date ``day``, in roster order."""
+        return [item for item in self.dates if item.shift.day == day]
+
     def by_shortage(self) -> list[AgentDate]:
         """The agent-dates, those whose shift spans the most agents short first."""
         short = np.clip(self.required - self.counts, 0, None).sum(axis=0)

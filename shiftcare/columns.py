@@ -548,7 +548,7 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     (``_queues_assigned``), and each dive counts as short as the LP of that MIP
     (``queuemip.queue_lp_shortage``) says its shifts and breaks allow. The best is kept
     when it lowers the date's coverage and pay cost."""
-    items = [item for item in replanner.dates if item.shift.day == day]
+    items = replanner.on_date(day)
     if not items:
         return DateOutcome(False, 0, (0, 0))
     master = DateMaster(replanner, items, move_shifts)
@@ -837,7 +837,7 @@ def _replan_in_worker(task: tuple[Solution, int, float],
                              _worker["mode"], snapshot)  # type: ignore[arg-type]
     outcome = replan_date(replanner, day, deadline, bool(_worker["move_shifts"]))
     plans = [(item.agent_index, item.shift, item.first, item.labels)
-             for item in replanner.dates if item.shift.day == day]
+             for item in replanner.on_date(day)]
     return day, outcome, plans
 
 
@@ -867,7 +867,7 @@ def take_date_plans(replanner: Replanner, day: int, plans: list[_WorkerPlan],
     agent's week within the contract's hours together with the shifts other dates moved
     while this one was re-planned (``paid_before``: paid minutes as it started); when a
     move was refused and the date then covers worse than before, it keeps its plans."""
-    items = {item.agent_index: item for item in replanner.dates if item.shift.day == day}
+    items = {item.agent_index: item for item in replanner.on_date(day)}
     before = _plans(list(items.values()))
     first_interval = min(item.first for item in items.values())
     last_interval = max(item.first + len(item.labels) for item in items.values())
