@@ -108,7 +108,7 @@ def aht_profile(israel: pd.DataFrame) -> pd.DataFrame:
     sums = regular.groupby("interval_start")[["service_total", "answered"]].sum()
     sums = sums.reindex(interval_labels()).fillna(0.0)
     overall = sums["service_total"].sum() / sums["answered"].sum()
-    rows = []
+    rows: list[tuple[object, float | None, float]] = []
     for label, row in sums.iterrows():
         if row["answered"] >= MIN_ANSWERED:
             mean = row["service_total"] / row["answered"]

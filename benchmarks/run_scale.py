@@ -42,7 +42,7 @@ def summary_of(path: Path) -> dict[str, object]:
     """The Summary sheet of an output workbook as a dict."""
     workbook = load_workbook(path, read_only=True)
     rows = workbook["Summary"].iter_rows(min_row=2, values_only=True)
-    summary = {str(key): value for key, value, *_ in rows}
+    summary: dict[str, object] = {str(key): value for key, value, *_ in rows}
     workbook.close()
     return summary
 
