@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -26,14 +27,14 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def sheet_values(path: Path, name: str) -> list[tuple[object, ...]]:
+def sheet_values(path: Path, name: str) -> list[tuple[Any, ...]]:
     workbook = load_workbook(path, read_only=True)
     rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
     workbook.close()
     return rows
 
 
-def summary(path: Path) -> dict[str, object]:
+def summary(path: Path) -> dict[str, Any]:
     return {str(row[0]): row[1] for row in sheet_values(path, "Summary")[1:]}
 
 

@@ -195,7 +195,7 @@ def test_a_master_lp_glop_fails_on_is_solved_again_without_presolve() -> None:
     master = DateMaster(replanner, list(replanner.dates))
     before = coverage_cost(replanner, master.first, master.last)
     failing = _PresolveFailing(master.solver)
-    master.solver = failing  # type: ignore[assignment]
+    master.solver = failing
     lp_value = master.generate(time.monotonic() + 20)
     columns = master.dive(time.monotonic() + 20)
     assert failing.abnormal > 1 and failing.parameters == "use_preprocessing: true"

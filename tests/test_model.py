@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -274,7 +275,7 @@ def test_understaffing_is_soft(mode: str) -> None:
     assert len(solution.shifts) == 1
 
 
-def _roster_problem(**changes: object) -> Problem:
+def _roster_problem(**changes: Any) -> Problem:
     """A and B; the input Roster has A on Monday 08:00-12:00 only."""
     from shiftcare.problem import RosterEntry
 

@@ -42,8 +42,8 @@ def problem(
     complaint = np.zeros((len(queues), intervals))
     for (queue, first, last), value in (need or {}).items():
         required[queues.index(queue), first:last] = value
-    for (queue, first, last), value in (share or {}).items():
-        complaint[queues.index(queue), first:last] = value
+    for (queue, first, last), fraction in (share or {}).items():
+        complaint[queues.index(queue), first:last] = fraction
     forecast = Forecast(required * 10.0, np.full_like(required, 300.0), complaint, required)
     return Problem(
         start_date=MONDAY,
