@@ -372,7 +372,6 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
         load.history_streak = history.consecutive_days_worked
         load.history_end = history.last_shift_end
     paid_now = load.paid_minutes + problem.shift_type(item.shift.shift_type).paid_minutes
-    low = agent.min_paid_minutes
     moves = []
     for day in range(problem.days) if days is None else days:
         if load.works_on(day):
@@ -382,7 +381,7 @@ def shift_moves(problem: Problem, item: AgentDate, own: list[AgentDate],
                     item.shift.day, item.shift.shift_type, item.shift.start):
                 continue
             paid = load.paid_minutes + candidate.shift_type.paid_minutes
-            if (paid >= low or paid >= paid_now) and may_add(problem, load, candidate):
+            if agent.keeps_min_hours(paid, paid_now) and may_add(problem, load, candidate):
                 moves.append(candidate)
     return moves
 

@@ -897,8 +897,7 @@ def _hours_allow(replanner: Replanner, item: AgentDate, shift: Shift, paid_befor
     agent = problem.agents[item.agent_index]
     paid = problem.shift_type(shift.shift_type).paid_minutes + _paid(
         problem, [other for other in replanner.by_agent[item.agent_index] if other is not item])
-    return paid <= agent.max_paid_minutes and (
-        paid >= agent.min_paid_minutes or paid >= paid_before)
+    return paid <= agent.max_paid_minutes and agent.keeps_min_hours(paid, paid_before)
 
 
 def _rest_allows(replanner: Replanner, item: AgentDate, shift: Shift) -> bool:

@@ -189,6 +189,12 @@ class Agent:
         """``max_hours`` in whole paid minutes, rounded down."""
         return math.floor(self.max_hours * 60 + 1e-6)
 
+    def keeps_min_hours(self, paid_minutes: int, paid_now: int) -> bool:
+        """Whether a change to a week of ``paid_now`` paid minutes that leaves
+        ``paid_minutes`` keeps the minimum hours: at least ``min_paid_minutes``, or no
+        lower than before where the week was already short."""
+        return paid_minutes >= self.min_paid_minutes or paid_minutes >= paid_now
+
     @property
     def min_rest_minutes(self) -> int:
         """``min_rest_hours`` in whole minutes, rounded up (shifts start on whole

@@ -207,6 +207,26 @@ def test_shift_moves_keep_min_rest_consecutive_days_and_hours() -> None:
     assert all(m.shift_type.id != "long" for m in moves)
 
 
+@pytest.mark.parametrize(("min_hours", "short_allowed"), [(6.0, True), (8.0, False),
+                                                          (10.0, False)])
+def test_shift_moves_keep_min_hours_or_never_lower_a_short_week(min_hours: float,
+                                                                short_allowed: bool) -> None:
+    """An agent on two 4-hour shifts, with a 3-hour shift type too: a shift may turn
+    into a 3-hour one only where the week (7 h then) keeps its min hours (6 h), not where
+    that leaves it short (8 h) or shorter than it already is (10 h); a 4-hour shift on
+    a date off keeps the paid hours, so it is a move in every case."""
+    short = tiny.shift_type("short", length_minutes=3 * 60)
+    agent = tiny.agent("A1", shift_types=("day", "short"), min_hours=min_hours)
+    problem = tiny.problem([agent], [tiny.shift_type(), short], days=3)
+    replanner = Replanner.of(problem, required_agents(problem), "stress-aware", Solution((
+        Shift("A1", 0, "day", 8 * 60, 12 * 60),
+        Shift("A1", 1, "day", 1440 + 8 * 60, 1440 + 12 * 60)), ()))
+    moves = shift_moves(problem, replanner.dates[0], replanner.by_agent[0],
+                        replanner.unblocked)
+    assert any(m.shift_type.id == "short" for m in moves) == short_allowed
+    assert any(m.shift_type.id == "day" and m.day == 2 for m in moves)
+
+
 def test_shift_moves_on_a_generated_week_break_no_rule_and_lower_understaffing(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     """Re-planning the greedy roster with shift moves: every rule holds, shifts moved,
