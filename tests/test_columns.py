@@ -22,6 +22,7 @@ from shiftcare.activities import (
 )
 from shiftcare.columns import (
     MIN_DATE_SECONDS,
+    TARGET_TOLERANCE,
     DateMaster,
     PlansTaken,
     coverage_cost,
@@ -30,6 +31,7 @@ from shiftcare.columns import (
     pattern_ceiling,
     replan_date,
     take_date_plans,
+    whole_target,
 )
 from shiftcare.evaluate import validate
 from shiftcare.greedy import greedy_roster
@@ -105,6 +107,45 @@ def test_the_master_lp_is_at_most_the_start_and_at_least_the_dive() -> None:
     assert after < before
 
 
+def test_generation_stopped_at_a_settled_target_has_the_optimums_target(
+        generated: tuple[Problem, npt.NDArray[np.int64]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a date of the generated week (greedy roster, shift moves), column generation
+    that stops because its Lagrangian estimate settles the dives' target (``target_settled``)
+    may stop above its LP optimum, yet generation resumed to that optimum (the rule off)
+    rounds to the same target."""
+    problem, required = generated
+    weight = problem.settings.weight_understaffing
+    replanner = Replanner.of(problem, required, "stress-aware",
+                             greedy_roster(problem, required, "stress-aware"))
+    settled: list[bool] = []
+    target_settled = columns.target_settled
+
+    def recorded(lp_value: float, estimate: float, weight: float) -> bool:
+        settled.append(target_settled(lp_value, estimate, weight))
+        return settled[-1]
+
+    monkeypatch.setattr(columns, "target_settled", recorded)
+    stopped_by_target = False
+    for day in range(problem.days):
+        items = replanner.on_date(day)
+        if not items:
+            continue
+        master = DateMaster(replanner, items, move_shifts=True)
+        settled.clear()
+        stopped = master.generate(time.monotonic() + 20)
+        if not (master.converged and settled and settled[-1]):
+            continue
+        stopped_by_target = True
+        master.settle_at_target = False
+        monkeypatch.setattr(columns, "STOP_GAIN", 1e-3)
+        optimum = master.generate(time.monotonic() + 20)
+        assert master.converged and optimum <= stopped + 1e-6
+        assert whole_target(optimum, weight) == whole_target(stopped, weight)
+        break
+    assert stopped_by_target
+
+
 def _shift_and_breaks(column: columns._Column) -> tuple[object, ...]:
     """A column's shape and its breaks' (offset, name)."""
     return column.shape, tuple((offset, label[1]) for offset, label in enumerate(column.labels)
@@ -129,8 +170,11 @@ def test_a_shape_dive_keeps_shifts_and_breaks_and_leaves_the_queues_free() -> No
         assert all(other.variable.ub() == 0.0 for other in master.columns[index]
                    if _shift_and_breaks(other) != _shift_and_breaks(column))
     end_value = master.solver.Objective().Value()
-    # generation stops within STOP_GAIN of its optimum, so the dive's pricing may gain that
-    assert end_value >= lp_value - columns.STOP_GAIN * problem.settings.weight_understaffing
+    # generation stops within STOP_GAIN of its optimum, or above the whole target below it
+    # (target_settled), so the dive's pricing may gain that much
+    weight = problem.settings.weight_understaffing
+    assert end_value >= min(lp_value - columns.STOP_GAIN * weight,
+                            (whole_target(lp_value, weight) - 1 + TARGET_TOLERANCE) * weight)
     for item, shape, column in zip(replanner.dates, master.shapes, chosen, strict=True):
         replanner.relabel(item, column.labels, shape[column.shape].date.shift,
                           shape[column.shape].date.first)
