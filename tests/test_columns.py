@@ -121,8 +121,8 @@ def test_generation_stopped_at_a_settled_target_has_the_optimums_target(
     settled: list[bool] = []
     target_settled = columns.target_settled
 
-    def recorded(lp_value: float, estimate: float, weight: float) -> bool:
-        settled.append(target_settled(lp_value, estimate, weight))
+    def recorded(lp_value: float, estimate: float, unit: float) -> bool:
+        settled.append(target_settled(lp_value, estimate, unit))
         return settled[-1]
 
     monkeypatch.setattr(columns, "target_settled", recorded)
