@@ -30,10 +30,10 @@ short over the ten dates, against their LPs' 1,176; at 5 s HiGHS reached the LP 
 ten (the busiest, seed 2's Monday, 343 in 5.2 s), SCIP stayed above it on five (1,185).
 Alone (5 s, no local search first) HiGHS reached the LP on all ten in 1.0-2.9 s.
 
-Measured on the best dives of the dates of two generated 200x7 weeks, 4 s a date: the
-local search reached the LP's value on eleven dates of twelve, in 0.03-1.5 s, where
-SCIP (hinted) left four dates of each week above it (seed 1: 40 / 28 against 34 / 24
-on two of them; alone it took 42 s to reach the 34); CP-SAT's default portfolio
+Before that, measured on the best dives of the dates of two generated 200x7 weeks, 4
+s a date: the local search reached the LP's value on eleven dates of twelve, in
+0.03-1.5 s, where SCIP (hinted) left four dates of each week above it (seed 1: 40 / 28
+against 34 / 24 on two of them; alone it took 42 s to reach the 34); CP-SAT's default portfolio
 reached the LP quickly only with two threads, and with one found nothing better than
 its start. On two dates of the seed-2 week after dives that also moved shifts it went
 the other way: SCIP reached the LP (52, 342) in 0.9 and 2.9 s, the local search in 14
@@ -87,7 +87,12 @@ LOCAL_SEARCH_SHARE = 0.3
 docstring for what each found alone)."""
 BRANCH_AND_BOUND = ("HIGHS", "SCIP")
 """The MIP solvers tried, in order, after the local search (the first ``pywraplp``
-has)."""
+has, HiGHS only up to ``HIGHS_MAX_AGENT_DATES``)."""
+HIGHS_MAX_AGENT_DATES = 250
+"""Dates with more agent-dates than this take SCIP after the local search, not HiGHS:
+HiGHS was measured to pay on the 200x7 weeks' dates (84-194 agent-dates); on 1000x28,
+whose dates of up to 500 agent-dates are its Saturdays, one run each left 183,480
+understaffed agent-minutes with HiGHS on every date against 182,100 with SCIP."""
 HIGHS_PARAMETERS = "output_flag=false"
 """HiGHS's parameters: silent (its banner would go to standard output)."""
 
@@ -101,8 +106,8 @@ class DateQueueModel:
     items: list[AgentDate]
     queue_ids: tuple[str, ...]
     backend: str
-    """``pywraplp``'s solver: CP_SAT or SCIP (the queue variables binary) or GLOP (the
-    LP)."""
+    """``pywraplp``'s solver: CP_SAT, HIGHS or SCIP (the queue variables binary) or GLOP
+    (the LP)."""
     on_queue: dict[tuple[int, int, int], pywraplp.Variable] = field(default_factory=dict)
     """Per (item position, queue, offset in its shift): the agent on that queue then."""
     shortages: list[pywraplp.Variable] = field(default_factory=list)
@@ -113,8 +118,8 @@ class DateQueueModel:
     @classmethod
     def of(cls, replanner: Replanner, items: list[AgentDate],
            backend: str = "CP_SAT") -> DateQueueModel | None:
-        """The MIP (``backend`` CP_SAT or SCIP) or its LP (GLOP) of ``items`` (one date's
-        agent-dates, their phone time out of the replanner's counts); None when the
+        """The MIP (``backend`` CP_SAT, HIGHS or SCIP) or its LP (GLOP) of ``items`` (one
+        date's agent-dates, their phone time out of the replanner's counts); None when the
         solver is not available."""
         solver = pywraplp.Solver.CreateSolver(backend)
         if solver is None:
@@ -198,9 +203,10 @@ class DateQueueModel:
     def solve(self, seconds: float, floor: int, hint: list[list[Label]],
               ) -> list[list[Label]] | None:
         """The items' labels in the MIP's best assignment found within ``seconds``,
-        starting from ``hint`` (labels per item), stopping as soon as it leaves ``floor``
-        agents short over the date's span (a lower bound: the LP's, rounded up); None
-        when it found none. CP-SAT runs its local search alone (``LOCAL_SEARCH``)."""
+        starting from ``hint`` (labels per item; HiGHS starts without it), stopping as
+        soon as it leaves ``floor`` agents short over the date's span (a lower bound: the
+        LP's, rounded up); None when it found none. CP-SAT runs its local search alone
+        (``LOCAL_SEARCH``), HiGHS silent (``HIGHS_PARAMETERS``)."""
         if self.backend != "HIGHS":  # OR-Tools' HiGHS interface crashes on hints
             cells = list(self.on_queue)
             self.solver.SetHint(
@@ -309,7 +315,8 @@ def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: flo
     floor = 0 if reach is None else math.ceil(reach - LP_TOLERANCE)
     best: tuple[float, list[list[Label]]] | None = None
     hint = [item.labels for item in items]
-    for backend, share in (("CP_SAT", LOCAL_SEARCH_SHARE), (branch_and_bound(), 1.0)):
+    for backend, share in (("CP_SAT", LOCAL_SEARCH_SHARE),
+                           (branch_and_bound(len(items)), 1.0)):
         started = time.monotonic()
         if started >= deadline or backend is None:
             break
@@ -329,11 +336,18 @@ def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: flo
     return None if best is None else best[1]
 
 
+def branch_and_bound(agent_dates: int) -> str | None:
+    """The first of ``BRANCH_AND_BOUND`` this OR-Tools build has for a date of
+    ``agent_dates`` agent-dates (HiGHS up to ``HIGHS_MAX_AGENT_DATES``), None when
+    none."""
+    return next((name for name in BRANCH_AND_BOUND if _available(name)
+                 and (name != "HIGHS" or agent_dates <= HIGHS_MAX_AGENT_DATES)), None)
+
+
 @functools.cache
-def branch_and_bound() -> str | None:
-    """The first of ``BRANCH_AND_BOUND`` this OR-Tools build has, None when none."""
-    return next((name for name in BRANCH_AND_BOUND
-                 if pywraplp.Solver.CreateSolver(name) is not None), None)
+def _available(name: str) -> bool:
+    """Whether this OR-Tools build has the ``pywraplp`` solver ``name``."""
+    return pywraplp.Solver.CreateSolver(name) is not None
 
 
 def queue_lp_shortage(replanner: Replanner, items: list[AgentDate]) -> float | None:

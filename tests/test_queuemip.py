@@ -210,6 +210,17 @@ def test_branch_and_bound_takes_over_when_local_search_finds_nothing(
     assert 16 - _short_intervals(replanner) == 13
 
 
+def test_dates_above_the_highs_limit_take_scip(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a date of more agent-dates than ``HIGHS_MAX_AGENT_DATES`` (none here) the
+    branch and bound after the local search is SCIP, as measured on large dates."""
+    monkeypatch.setattr(queuemip, "HIGHS_MAX_AGENT_DATES", 0)
+    solved = _spy_backends(monkeypatch, local_search_finds=False)
+    replanner, found = _assigned(_complaints_all_shift())
+    assert found
+    assert solved == [("CP_SAT", False), ("SCIP", True)]
+    assert 16 - _short_intervals(replanner) == 13
+
+
 def test_local_search_gets_its_share_of_the_mip_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """CP-SAT's local search is given ``LOCAL_SEARCH_SHARE`` of the time left, and the
     branch and bound whatever it leaves (all of it here: the stand-in returns at once,
@@ -264,13 +275,9 @@ def test_each_branch_and_bound_keeps_each_stress_rule(
     cases of ``test_each_stress_rule_holds_and_binds_exactly``) and its assignment
     breaks no rule by the validator."""
     monkeypatch.setattr(queuemip, "BRANCH_AND_BOUND", (backend,))
-    queuemip.branch_and_bound.cache_clear()
-    try:
-        solved = _spy_backends(monkeypatch, local_search_finds=False)
-        problem = _complaints_all_shift(stretch=stretch, **changes)
-        replanner, found = _assigned(problem)
-    finally:
-        queuemip.branch_and_bound.cache_clear()
+    solved = _spy_backends(monkeypatch, local_search_finds=False)
+    problem = _complaints_all_shift(stretch=stretch, **changes)
+    replanner, found = _assigned(problem)
     assert found
     assert solved == [("CP_SAT", False), (backend, True)]
     origins = {item.shift: item for item in replanner.dates}
