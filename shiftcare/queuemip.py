@@ -91,8 +91,9 @@ has, HiGHS only up to ``HIGHS_MAX_AGENT_DATES``)."""
 HIGHS_MAX_AGENT_DATES = 250
 """Dates with more agent-dates than this take SCIP after the local search, not HiGHS:
 HiGHS was measured to pay on the 200x7 weeks' dates (84-194 agent-dates); on 1000x28,
-whose dates of up to 500 agent-dates are its Saturdays, one run each left 183,480
-understaffed agent-minutes with HiGHS on every date against 182,100 with SCIP."""
+whose dates of up to 500 agent-dates are its Saturdays (about 300-470 in a greedy
+roster), one run each left 183,480 understaffed agent-minutes with HiGHS on every date
+of the MIP against 182,100 with SCIP."""
 HIGHS_PARAMETERS = "output_flag=false"
 """HiGHS's parameters: silent (its banner would go to standard output)."""
 
