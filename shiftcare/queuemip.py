@@ -310,14 +310,14 @@ def assign_queues(replanner: Replanner, items: list[AgentDate], deadline: float,
 def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: float,
                      reach: float | None) -> list[list[Label]] | None:
     """The items' labels (their phone time out of the counts) in the best assignment
-    CP-SAT's local search, then the branch and bound (``branch_and_bound``), found by
+    CP-SAT's local search, then the branch and bound (``_branch_and_bound``), found by
     ``deadline``, each stopping at ``reach`` (the MIP's LP, None when unknown) rounded
     up; None when none did."""
     floor = 0 if reach is None else math.ceil(reach - LP_TOLERANCE)
     best: tuple[float, list[list[Label]]] | None = None
     hint = [item.labels for item in items]
     for backend, share in (("CP_SAT", LOCAL_SEARCH_SHARE),
-                           (branch_and_bound(len(items)), 1.0)):
+                           (_branch_and_bound(len(items)), 1.0)):
         started = time.monotonic()
         if started >= deadline or backend is None:
             break
@@ -337,7 +337,7 @@ def _best_assignment(replanner: Replanner, items: list[AgentDate], deadline: flo
     return None if best is None else best[1]
 
 
-def branch_and_bound(agent_dates: int) -> str | None:
+def _branch_and_bound(agent_dates: int) -> str | None:
     """The first of ``BRANCH_AND_BOUND`` this OR-Tools build has for a date of
     ``agent_dates`` agent-dates (HiGHS up to ``HIGHS_MAX_AGENT_DATES``), None when
     none."""

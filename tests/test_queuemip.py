@@ -198,26 +198,18 @@ def test_local_search_stops_at_the_lp_without_branch_and_bound(
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.parametrize(("highs_limit", "backend"), [(250, "HIGHS"), (0, "SCIP")])
 def test_branch_and_bound_takes_over_when_local_search_finds_nothing(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """With CP-SAT's local search finding no assignment, HiGHS (the first branch and
-    bound) runs and reaches the most a valid day covers (13 of 16 intervals for one
-    agent under a 60-minute cap)."""
+        monkeypatch: pytest.MonkeyPatch, highs_limit: int, backend: str) -> None:
+    """With CP-SAT's local search finding no assignment, the branch and bound runs and
+    reaches the most a valid day covers (13 of 16 intervals for one agent under a
+    60-minute cap): HiGHS on a date of up to ``HIGHS_MAX_AGENT_DATES`` agent-dates,
+    SCIP on one of more (none here with the limit at 0), as measured on large dates."""
+    monkeypatch.setattr(queuemip, "HIGHS_MAX_AGENT_DATES", highs_limit)
     solved = _spy_backends(monkeypatch, local_search_finds=False)
     replanner, found = _assigned(_complaints_all_shift())
     assert found
-    assert solved == [("CP_SAT", False), ("HIGHS", True)]
-    assert 16 - _short_intervals(replanner) == 13
-
-
-def test_dates_above_the_highs_limit_take_scip(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a date of more agent-dates than ``HIGHS_MAX_AGENT_DATES`` (none here) the
-    branch and bound after the local search is SCIP, as measured on large dates."""
-    monkeypatch.setattr(queuemip, "HIGHS_MAX_AGENT_DATES", 0)
-    solved = _spy_backends(monkeypatch, local_search_finds=False)
-    replanner, found = _assigned(_complaints_all_shift())
-    assert found
-    assert solved == [("CP_SAT", False), ("SCIP", True)]
+    assert solved == [("CP_SAT", False), (backend, True)]
     assert 16 - _short_intervals(replanner) == 13
 
 
