@@ -57,12 +57,17 @@ def _short_intervals(replanner: Replanner) -> int:
     return int(np.clip(replanner.required - replanner.counts, 0, None).sum())
 
 
-@pytest.mark.parametrize(("changes", "stretch", "covered"), [
+RULE_CASES = [
     ({}, 60, 13),  # runs of 4 (the stretch cap), each followed by 1 interval of recovery
     ({}, 30, 11),  # runs of 2 under a 30-minute cap: one interval off after each
     ({"recovery_break_minutes": 30}, 60, 12),  # runs of 4, 2 intervals of recovery each
     ({"max_complaint_minutes_per_day": 120}, 60, 8),  # the daily cap: 8 intervals
-])
+]
+"""Per stress rule: (Settings changed, stretch cap in minutes, intervals of 16 the most a
+valid day of one agent alone on a complaint queue covers)."""
+
+
+@pytest.mark.parametrize(("changes", "stretch", "covered"), RULE_CASES)
 def test_each_stress_rule_holds_and_binds_exactly(changes: dict[str, int], stretch: int,
                                                   covered: int) -> None:
     """One agent alone on a complaint queue for 16 intervals: the MIP's assignment breaks
@@ -253,18 +258,13 @@ def test_a_queue_lp_given_is_not_solved_again(monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.parametrize("backend", ["HIGHS", "SCIP"])
-@pytest.mark.parametrize(("changes", "stretch", "covered"), [
-    ({}, 60, 13),
-    ({}, 30, 11),
-    ({"recovery_break_minutes": 30}, 60, 12),
-    ({"max_complaint_minutes_per_day": 120}, 60, 8),
-])
+@pytest.mark.parametrize(("changes", "stretch", "covered"), RULE_CASES)
 def test_each_branch_and_bound_keeps_each_stress_rule(
         monkeypatch: pytest.MonkeyPatch, backend: str, changes: dict[str, int],
         stretch: int, covered: int) -> None:
     """With the local search finding nothing, each branch and bound of
-    ``BRANCH_AND_BOUND`` alone covers exactly what a valid day covers at most (the
-    cases of ``test_each_stress_rule_holds_and_binds_exactly``) and its assignment
+    ``BRANCH_AND_BOUND`` alone covers exactly what a valid day covers at most
+    (``RULE_CASES``) and its assignment
     breaks no rule by the validator."""
     monkeypatch.setattr(queuemip, "BRANCH_AND_BOUND", (backend,))
     solved = _spy_backends(monkeypatch, local_search_finds=False)
