@@ -1376,3 +1376,18 @@ def test_week_exchange_moves_at_most_one_shift_per_agent_to_the_dates_that_need_
     assert exchange.understaffed_minutes(problem, moved, required) == short
     assert sum(a.day != b.day for a, b in zip(start.shifts, moved.shifts, strict=True)) == 1
     assert validate(problem, moved) == ()
+
+
+def test_lp_solvers_benchmark_rows_agree_on_the_class_lp() -> None:
+    """benchmarks/lp_solvers.py: GLOP and HiGHS, two independent simplex codes, prove the
+    same optimum of the 40-agent week's compact class LP (362.02 agent-intervals,
+    measured), the LP ``shiftcare.bound`` solves with GLOP."""
+    benchmark = load_benchmark("lp_solvers")
+    values = []
+    for name in ("GLOP", "HIGHS_LP"):
+        cells = [cell.strip() for cell in
+                 benchmark.measure("40x7", 1, name, 60.0).strip("|").split("|")]
+        assert cells[:5] == ["40x7", "1", name, "LP", "OPTIMAL"]
+        values.append(float(cells[5].replace(",", "")))
+    assert values[0] == pytest.approx(values[1], abs=1e-3)
+    assert values[0] > 0
