@@ -24,10 +24,10 @@ import time
 from generated_week import load_week
 from ortools.linear_solver import pywraplp
 
-from shiftcare.bound import UNDERSTAFFING_WEIGHTS, build_compact_model
+from shiftcare.bound import MIP_BOUND_PARAMETERS, UNDERSTAFFING_WEIGHTS, build_compact_model
 
-MIP_SOLVERS = {"SCIP": "limits/nodes = 1", "HIGHS": "output_flag=false\nmip_max_nodes=1"}
-"""MIP solvers and their parameters for one node."""
+MIP_SOLVERS = {"SCIP": MIP_BOUND_PARAMETERS, "HIGHS": "output_flag=false\nmip_max_nodes=1"}
+"""MIP solvers and their parameters for one node (SCIP's those of the bound itself)."""
 LP_PARAMETERS = {"HIGHS_LP": "output_flag=false"}
 """Parameters of LP solvers that need them (HiGHS's banner off)."""
 STATUS = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
