@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterator, Sequence
 
+import numpy as np
+import numpy.typing as npt
 from generated_week import load_week
 from ortools.linear_solver import pywraplp
 
 from shiftcare.bound import MIP_BOUND_PARAMETERS, UNDERSTAFFING_WEIGHTS, build_compact_model
+from shiftcare.problem import Problem
 
 MIP_SOLVERS = {"SCIP": MIP_BOUND_PARAMETERS, "HIGHS": "output_flag=false\nmip_max_nodes=1"}
 """MIP solvers and their parameters for one node (SCIP's those of the bound itself)."""
@@ -35,9 +39,20 @@ STATUS = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBL
           pywraplp.Solver.ABNORMAL: "ABNORMAL", pywraplp.Solver.NOT_SOLVED: "NOT_SOLVED"}
 
 
-def measure(size: str, seed: int, solver_name: str, seconds: float) -> str:
-    """One table row: ``solver_name`` on the week's compact model within ``seconds``."""
+def measure(size: str, seed: int, solver_names: Sequence[str], seconds: float,
+            ) -> Iterator[str]:
+    """One table row per solver of ``solver_names``, in order, each printed as soon as
+    it is solved: the solver on the week's compact model within ``seconds``; the week
+    is built and read once."""
     problem, required, _ = load_week(size, seed)
+    for name in solver_names:
+        yield _row(problem, required, size, seed, name, seconds)
+
+
+def _row(problem: Problem, required: npt.NDArray[np.int64], size: str, seed: int,
+         solver_name: str, seconds: float) -> str:
+    """One table row: ``solver_name`` on the compact model of ``problem`` (the week
+    ``size`` of ``seed``) within ``seconds``."""
     solver = pywraplp.Solver.CreateSolver(solver_name)
     if solver is None:
         return f"| {size} | {seed} | {solver_name} | | not available | | |"
@@ -78,8 +93,8 @@ def main() -> None:
           "(LP optimum or MIP dual bound) | seconds |")
     print("|---|---|---|---|---|---|---|")
     for seed in args.seed:
-        for name in args.solvers:
-            print(measure(args.size, seed, name, args.seconds), flush=True)
+        for row in measure(args.size, seed, args.solvers, args.seconds):
+            print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -1382,11 +1382,11 @@ def test_lp_solvers_benchmark_rows_agree_on_the_class_lp() -> None:
     """benchmarks/lp_solvers.py: GLOP and HiGHS, two independent simplex codes, prove the
     same optimum of the 40-agent week's compact class LP (362.02 agent-intervals,
     measured), the LP ``shiftcare.bound`` solves with GLOP."""
-    benchmark = load_benchmark("lp_solvers")
+    names = ("GLOP", "HIGHS_LP")
+    rows = load_benchmark("lp_solvers").measure("40x7", 1, names, 60.0)
     values = []
-    for name in ("GLOP", "HIGHS_LP"):
-        cells = [cell.strip() for cell in
-                 benchmark.measure("40x7", 1, name, 60.0).strip("|").split("|")]
+    for name, row in zip(names, rows, strict=True):
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
         assert cells[:5] == ["40x7", "1", name, "LP", "OPTIMAL"]
         values.append(float(cells[5].replace(",", "")))
     assert values[0] == pytest.approx(values[1], abs=1e-3)
