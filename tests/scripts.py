@@ -21,3 +21,9 @@ def load_benchmark(name: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def row_cells(row: str) -> list[str]:
+    """The cells of one Markdown table row as the benchmarks print it (``| a | b |``),
+    stripped."""
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]

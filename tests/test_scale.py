@@ -51,7 +51,7 @@ from shiftcare.understaffing import (
     understaffing_lower_bound,
 )
 from tests import tiny
-from tests.scripts import load_benchmark
+from tests.scripts import load_benchmark, row_cells
 
 
 def test_greedy_roster_breaks_no_rule_and_meets_min_hours(
@@ -592,7 +592,7 @@ def test_week_column_bound_per_date_adds_up_to_its_lp(
     value, _, _ = week_bound.week_column_bound(problem, required, 100, master)
     capsys.readouterr()
     week_bound.print_per_date(problem, required, master)
-    rows = [line.strip("|").split("|") for line in capsys.readouterr().out.splitlines()
+    rows = [row_cells(line) for line in capsys.readouterr().out.splitlines()
             if line.startswith("| ") and line[2].isdigit()]
     dates = [row for row in rows if len(row) == 3]
     assert len(dates) == problem.days
@@ -692,7 +692,7 @@ def test_pattern_bound_benchmark_row_shows_the_patterns_gaining() -> None:
     LP's duals gains on the LP (369.9 against 362.0, measured) and the day patterns gain
     more than an agent-interval on it (371.3)."""
     row = load_benchmark("pattern_bound").measure("40x7", 1, 60.0)
-    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    cells = row_cells(row)
     lp, lagrangian, patterns = (float(cell.split(" ")[0].replace(",", ""))
                                 for cell in cells[2:5])
     assert cells[:2] == ["40x7", "1"]
@@ -1386,7 +1386,7 @@ def test_lp_solvers_benchmark_rows_agree_on_the_class_lp() -> None:
     rows = load_benchmark("lp_solvers").measure("40x7", 1, names, 60.0)
     values = []
     for name, row in zip(names, rows, strict=True):
-        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        cells = row_cells(row)
         assert cells[:5] == ["40x7", "1", name, "LP", "OPTIMAL"]
         values.append(float(cells[5].replace(",", "")))
     assert values[0] == pytest.approx(values[1], abs=1e-3)
