@@ -2,12 +2,13 @@
 
 Usage::
 
-    python benchmarks/pattern_plan.py 200x7 --seed 8 2 3 9 --share 0.15
+    python benchmarks/pattern_plan.py 200x7 --seed 8 2 3 9
 
-The shift plan (``shiftplan.plan_shift_counts``) takes its shift counts from the compact
-class LP, which spreads breaks, complaint runs and recoveries over a class in fractions;
-the day-pattern master (``understaffing.pattern_shift_counts``, the day-pattern bound's
-column generation) takes each agent's day whole. Per generated week (``--seed``, the
+The shift plan (``shiftplan.plan_shift_counts``) can take its shift counts from the
+compact class LP, which spreads breaks, complaint runs and recoveries over a class in
+fractions, or from the day-pattern master (``understaffing.pattern_plan_counts``: the
+day-pattern bound's column generation, then a dive over its patterns), which takes each
+agent's day whole. Per generated week (``--seed``, the
 instance and solver seed as in ``run_scale.py``) this prints one row:
 
 - the start roster (``decompose.best_start``: the plan's roster after the weekly match)
@@ -16,8 +17,8 @@ instance and solver seed as in ``run_scale.py``) this prints one row:
 - the roster of the large path (``decompose.solve_large``, as ``shiftcare solve`` runs
   it on 2 workers within ``--time-limit``) with each plan, one after the other, the
   day-pattern one with ``LargeOptions.pattern_plan_share`` = ``--share`` (taken from
-  the rest of the solve; ``solve`` leaves it at 0, the compact LP's plan), and the gap
-  of each to its Summary understaffing bound.
+  the rest of the solve; ``solve``'s is ``decompose.PATTERN_PLAN_SHARE``), the compact
+  one with none, and the gap of each to its Summary understaffing bound.
 
 Everything is timed on this machine, so rosters move between runs (up to a few hundred
 agent-minutes on 200x7 at 60 s on 2 cores); compare several weeks.
@@ -34,6 +35,7 @@ from generated_week import gap_cell, load_week, understaffed_minutes
 
 from shiftcare.decompose import (
     MATCH_SHARE,
+    PATTERN_PLAN_SHARE,
     PLAN_SHARE,
     LargeOptions,
     best_start,
@@ -76,7 +78,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, nargs="+", default=[8])
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--share", type=float, default=0.15,
+    parser.add_argument("--share", type=float, default=PATTERN_PLAN_SHARE,
                         help="share of the time limit added for the day patterns")
     arguments = parser.parse_args()
     print("| " + " | ".join(COLUMNS) + " |")

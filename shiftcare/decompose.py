@@ -5,7 +5,8 @@ minutes on two cores (measured: 200 agents x 7 days, ~160k variables, CP-SAT imp
 the greedy roster by 12 % in 60 s; 1,000 x 28 would be ~3M variables). ``solve_large``
 starts from the cheaper of two constructive rosters, both valid for every hard and
 stress rule: ``shiftcare.greedy``'s and the shift plan's of
-``shiftcare.shiftplan`` (``best_start``), re-plans its activities and moves its shifts
+``shiftcare.shiftplan`` (``best_start``; its counts from the day-pattern master up to
+``DAY_PATTERN_PLAN_MAX_AGENT_DATES``), re-plans its activities and moves its shifts
 (another start, shift type or date off) by dynamic programming (``shiftcare.activities``,
 ``REPLAN_SHARE`` of the time limit), re-plans each date's activities for all its agents
 together by column generation (``shiftcare.columns``, ``COLUMN_SHARE``; as many dates at
@@ -52,7 +53,12 @@ import numpy.typing as npt
 from ortools.sat.python import cp_model
 
 from shiftcare.activities import improve_activities
-from shiftcare.bound import compact_lp_bounds, understaffing_objective_bound
+from shiftcare.bound import (
+    below_optimum,
+    compact_lp_bounds,
+    understaffing_objective_bound,
+    whole_agent_minutes,
+)
 from shiftcare.columns import improve_dates
 from shiftcare.evaluate import evaluate, validate
 from shiftcare.greedy import greedy_roster
@@ -68,9 +74,14 @@ from shiftcare.problem import (
     RosterEntry,
     too_close,
 )
-from shiftcare.shiftplan import RefineCounts, ShiftPlan, plan_shift_counts, roster_from_plan
+from shiftcare.shiftplan import (
+    RefineCounts,
+    ShiftPlan,
+    plan_shift_counts,
+    roster_from_plan,
+)
 from shiftcare.solution import ActivityBlock, Shift, Solution, SolveInfo
-from shiftcare.understaffing import BackgroundBound, pattern_shift_counts
+from shiftcare.understaffing import BackgroundBound, pattern_plan_counts
 
 log = logging.getLogger("shiftcare")
 
@@ -87,15 +98,18 @@ PLAN_SHARE = 0.15
 whose plan is done in about 2.5 s whatever the share; 61.7 s with the recovery rows on
 1,000 x 28, 54.4 s without, so 10 % of 600 s left no margin: a plan not solved in time
 falls back to the greedy start roster)."""
-PATTERN_PLAN_SHARE = 0.0
+PATTERN_PLAN_SHARE = 0.35
 """Share of the time limit added to the plan's for the day-pattern master's shift
-counts (``understaffing.pattern_shift_counts``) on rosters of up to
-``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates: none by default. Measured on 200 x 7
-with 0.15 (``benchmarks/pattern_plan.py``, see benchmarks/README.md): the start roster
-of the day-pattern counts was better than the compact LP's on every week, the roster
-not: at 60 s 60 / 45 more understaffed agent-minutes on seeds 8 / 2, 45 / 15 fewer on
-3 / 9 (the time they take comes out of column generation); at 180 s 165 fewer on seed
-8, 60 / 15 / 60 more on 2 / 3 / 9."""
+counts (``understaffing.pattern_plan_counts``: column generation until its LP settles,
+then a dive over its patterns) on rosters of up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES``
+agent-dates; the plan takes 11-21 s of it on 200 x 7. Measured on the ten generated
+200 x 7 weeks at 60 s on 2 cores (``benchmarks/run_scale.py``, understaffed
+agent-minutes in all; weeks within 1 % of the bound): 89,385 and 8 of 10 against the
+compact LP's plan's 89,565 and 6 of 10; its counts alone, computed before the solve
+and given to it at no cost, 8,985 / 8,655 / 9,675 / 9,915 on seeds 6 / 8 / 3 / 9,
+against 9,060 / 8,850 / 9,795 / 10,020 with the compact plan. The day-pattern LP's
+counts rounded without the dive gained on seeds 8 and 3 only (9,180 / 8,775 / 9,675 /
+10,020)."""
 DAY_PATTERN_PLAN_MAX_AGENT_DATES = 2_000
 """Agent-dates up to which the shift plan may take the day-pattern master's counts
 (column generation over whole weeks of day patterns takes 15-25 s on 1,400)."""
@@ -678,7 +692,7 @@ def solve_large(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                 log.warning("fix-and-optimise roster breaks a rule; keeping the greedy roster")
                 roster = greedy
         objective = roster_objective(problem, roster, required)
-        understaffed_bound = understaffing.result()
+        understaffed_bound = _best_bound(understaffing.result(), problem, plan)
     if understaffed_bound is not None:
         floor = understaffing_objective_bound(problem, understaffed_bound)
         bound = floor if bound is None else max(bound, floor)
@@ -762,9 +776,10 @@ def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64],
     would take the roster's time."""
     if options is None or worker_count(options.workers) < 2:
         return BackgroundBound(None, None)
-    full_seconds = ((plan_share(problem, options) + MATCH_SHARE + REPLAN_SHARE)
+    full_seconds = ((options.plan_share + MATCH_SHARE + REPLAN_SHARE)
                     * options.time_limit_seconds)
-    seconds = full_seconds
+    seconds = (plan_share(problem, options) + MATCH_SHARE + REPLAN_SHARE) * (
+        options.time_limit_seconds)
     if problem.agent_dates <= IDLE_BOUND_MAX_AGENT_DATES:
         seconds = max(seconds, options.time_limit_seconds - _closing_seconds(problem))
     return BackgroundBound.start(problem, required, mode, seconds, full_seconds)
@@ -800,10 +815,10 @@ def shift_plan(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
 def day_pattern_counts(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                        options: LargeOptions) -> RefineCounts | None:
     """The shift plan's counts from the day-pattern master
-    (``understaffing.pattern_shift_counts``) where ``uses_day_patterns``, else None."""
+    (``understaffing.pattern_plan_counts``) where ``uses_day_patterns``, else None."""
     if not uses_day_patterns(problem, options):
         return None
-    return partial(pattern_shift_counts, problem, required, mode)
+    return partial(pattern_plan_counts, problem, required, mode)
 
 
 def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
@@ -823,6 +838,16 @@ def best_start(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
     greedy_cost = _fast_objective(problem, _split_roster(problem, greedy), required)
     log.info("start roster: shift plan %.0f, greedy %.0f", planned_cost, greedy_cost)
     return planned if planned_cost < greedy_cost else greedy
+
+
+def _best_bound(found: float | None, problem: Problem, plan: ShiftPlan | None) -> float | None:
+    """The higher of ``found`` (the bound's process's, agent-minutes) and the bound the
+    shift plan's day patterns proved (``ShiftPlan.understaffed_bound``), in agent-minutes;
+    None when neither has one."""
+    if plan is None or plan.understaffed_bound is None:
+        return found
+    planned = whole_agent_minutes(problem, below_optimum(plan.understaffed_bound))
+    return planned if found is None else max(found, planned)
 
 
 def _polish_seconds(problem: Problem) -> float:

@@ -6,7 +6,9 @@ class, date and candidate shift the number of agents working it, with breaks, ph
 time, the daily complaint cap, the stretch cap and recovery summed per class), brings
 its shift counts to whole numbers by diving (fix some, solve again; the last few
 counts also by strong branching, keeping the cheaper end) and rounds what is left per
-class and date (``plan_shift_counts``), then:
+class and date (``plan_shift_counts``; the large path takes the counts of the
+day-pattern master instead, dived the same way, up to a size:
+``understaffing.pattern_plan_counts``), then:
 
 1. ``assign_agents``: named agents for the planned shifts under their own rules:
    availability, min rest (History included), max consecutive days (History
@@ -35,6 +37,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +45,6 @@ from ortools.linear_solver import pywraplp
 
 from shiftcare import greedy
 from shiftcare.bound import (
-    CompactModel,
     ShiftKey,
     below_optimum,
     build_compact_model,
@@ -57,9 +59,11 @@ from shiftcare.solution import Solution
 
 log = logging.getLogger("shiftcare")
 
-RefineCounts = Callable[[npt.NDArray[np.float64], float], dict[ShiftKey, float]]
+RefineCounts = Callable[[npt.NDArray[np.float64], float],
+                        tuple[dict[ShiftKey, float], float | None]]
 """Shift counts from coverage duals (agent-intervals, per queue and interval) by a
-deadline (``time.monotonic()``); empty when none are found in time."""
+deadline (``time.monotonic()``), empty when none are found in time; with a lower bound
+on understaffed agent-intervals proven on the way (None when none)."""
 CandidateOptions = dict[tuple[int, int], dict[tuple[str, int], Candidate]]
 """(agent index, date) -> (shift type id, start minute) -> the agent's candidate."""
 
@@ -79,6 +83,10 @@ class ShiftPlan:
         default_factory=lambda: np.zeros((0, 0)))
     """Per (queue, interval): what one more agent on the phone saves in the LP (the dual
     of its coverage row, objective units); 0 where the requirement is met with room."""
+    understaffed_bound: float | None = None
+    """A lower bound on understaffed agent-intervals proven by the refined counts' LP
+    (``understaffing.pattern_plan_counts``: the day patterns' Lagrangian bound); None
+    without one."""
 
     def class_of(self) -> dict[int, int]:
         """Agent index -> the index of its class."""
@@ -90,17 +98,17 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     """The compact LP (``bound``, stretch-cap and recovery rows included) solved by GLOP,
     then shift counts: ``refine``'s where given and it finds some (for the time left,
     from the LP's coverage duals in agent-intervals), else the LP's made whole by
-    ``_dive`` (when the time left is at least what the first LP took: on 1,000 x 28 the
+    ``dive_counts`` (when the time left is at least what the first LP took: on 1,000 x 28 the
     LP takes 40-48 s of 60, and a dive cut short there gave a worse start roster, 21,402
     understaffed agent-intervals against 21,336); what is still fractional is rounded
     per class and date: the class-date total rounded, the candidates' whole parts kept
     and the rest given to the largest fractional parts. The bound and the coverage duals
     are the first (free) LP's. None when GLOP does not solve the LP within ``seconds``.
 
-    The large path's ``refine``, where ``decompose.uses_day_patterns``, is the
-    day-pattern master's (``understaffing.pattern_shift_counts``): it places each
-    agent's breaks and complaint runs whole, where the compact LP spreads them over the
-    class in fractions and so plans shifts that cover less than it counts on."""
+    The large path's ``refine``, where ``decompose.uses_day_patterns``, is
+    ``understaffing.pattern_plan_counts``: the day-pattern master places each agent's breaks and
+    complaint runs whole, where the compact LP spreads them over the class in fractions
+    and so plans shifts that cover less than it counts on."""
     started = time.monotonic()
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
@@ -121,13 +129,14 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
         phone_values[q, t] = max(0.0, row.dual_value())
     solved = time.monotonic() - started
     values: dict[ShiftKey, float] = {}
+    refined_bound = None
     if refine is not None:
-        values = refine(phone_values / weights[0], started + seconds)
+        values, refined_bound = refine(phone_values / weights[0], started + seconds)
         log.info("shift plan: refined counts %s after %.1f s",
                  "found" if values else "not found", time.monotonic() - started)
     if not values:
         values = (_shift_counts(compact) if seconds - solved < solved
-                  else _dive(solver, compact, started + seconds))
+                  else dive_counts(solver, compact, started + seconds))
     by_class_date: dict[tuple[int, int], list[tuple[ShiftKey, float]]] = defaultdict(list)
     for key, value in values.items():
         by_class_date[(key[0], key[1])].append((key, value))
@@ -135,7 +144,15 @@ def plan_shift_counts(problem: Problem, required: npt.NDArray[np.int64], mode: M
     for class_date in by_class_date.values():
         counts.update(_round_largest_remainder(class_date))
     return ShiftPlan(compact.classes, {k: n for k, n in counts.items() if n > 0},
-                     understaffed, bound, phone_values)
+                     understaffed, bound, phone_values, refined_bound)
+
+
+class CountLP(Protocol):
+    """What a dive needs of an LP with shift counts (``bound.CompactModel``,
+    ``understaffing.PatternMaster``)."""
+
+    objective: Any
+    shift_vars: dict[ShiftKey, pywraplp.Variable]
 
 
 DIVE_ROUNDS = 30
@@ -155,7 +172,7 @@ SETTLE_SECONDS = 10.0
 beat the strong finish's (the LP is left solved with the counts returned)."""
 
 
-def _dive(solver: pywraplp.Solver, compact: CompactModel,
+def dive_counts(solver: pywraplp.Solver, compact: CountLP,
           deadline: float) -> dict[ShiftKey, float]:
     """Shift counts of the solved compact LP brought to whole numbers: ``_dive_rounds``
     until at most ``STRONG_FINISH_COUNTS`` are fractional, then both ways to the end,
@@ -188,14 +205,14 @@ def _fractional(values: dict[ShiftKey, float]) -> list[ShiftKey]:
                                      if abs(value - round(value)) > DIVE_TOLERANCE)]
 
 
-def _fix_whole(compact: CompactModel, values: dict[ShiftKey, float]) -> None:
+def _fix_whole(compact: CountLP, values: dict[ShiftKey, float]) -> None:
     """Fix every shift count that is whole in ``values``."""
     for key, value in values.items():
         if abs(value - round(value)) <= DIVE_TOLERANCE:
             compact.shift_vars[key].SetBounds(float(round(value)), float(round(value)))
 
 
-def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[ShiftKey, float],
+def _dive_rounds(solver: pywraplp.Solver, compact: CountLP, values: dict[ShiftKey, float],
                  cost: float, deadline: float, fractional_left: int,
                  ) -> tuple[dict[ShiftKey, float], float]:
     """``values`` (an LP solution costing ``cost``) brought towards whole numbers: each
@@ -231,7 +248,7 @@ def _dive_rounds(solver: pywraplp.Solver, compact: CompactModel, values: dict[Sh
     return values, cost
 
 
-def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
+def _strong_finish(solver: pywraplp.Solver, compact: CountLP,
                    values: dict[ShiftKey, float], cost: float, deadline: float,
                    ) -> tuple[dict[ShiftKey, float], float] | None:
     """Whole shift counts from ``values`` (an LP solution costing ``cost``, few counts
@@ -257,12 +274,12 @@ def _strong_finish(solver: pywraplp.Solver, compact: CompactModel,
     return values, cost
 
 
-def _shift_counts(compact: CompactModel) -> dict[ShiftKey, float]:
+def _shift_counts(compact: CountLP) -> dict[ShiftKey, float]:
     """The shift counts of the compact model's last LP solution."""
     return {key: var.solution_value() for key, var in compact.shift_vars.items()}
 
 
-def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[ShiftKey, float],
+def _solve_fixed(solver: pywraplp.Solver, compact: CountLP, fixed: dict[ShiftKey, float],
                  deadline: float) -> bool:
     """Solve the LP with the ``fixed`` shift counts; True when it is solved, else their
     bounds are put back."""
@@ -275,12 +292,12 @@ def _solve_fixed(solver: pywraplp.Solver, compact: CompactModel, fixed: dict[Shi
     return False
 
 
-def _bounds(compact: CompactModel, keys: Iterable[ShiftKey]) -> dict[ShiftKey, tuple[float, float]]:
+def _bounds(compact: CountLP, keys: Iterable[ShiftKey]) -> dict[ShiftKey, tuple[float, float]]:
     """The (lower, upper) bounds of the shift counts of ``keys``."""
     return {key: (compact.shift_vars[key].lb(), compact.shift_vars[key].ub()) for key in keys}
 
 
-def _set_bounds(compact: CompactModel, bounds: dict[ShiftKey, tuple[float, float]]) -> None:
+def _set_bounds(compact: CountLP, bounds: dict[ShiftKey, tuple[float, float]]) -> None:
     """Give each shift count of ``bounds`` its (lower, upper) bounds."""
     for key, (low, high) in bounds.items():
         compact.shift_vars[key].SetBounds(low, high)

@@ -132,7 +132,9 @@ def test_solve_takes_the_large_path_above_the_threshold(
     objectives = [objective for _, objective, _ in reports]
     assert objectives == sorted(objectives, reverse=True)
     assert all(bound <= objective for _, objective, bound in reports)
-    assert info.understaffed_bound is None  # one worker: no core left for the bound
+    # one worker: no core left for the bound's process; the day-pattern plan's bound
+    short = evaluate(problem, solution, required).kpis["understaffed_agent_minutes"]
+    assert info.understaffed_bound is not None and 0 < info.understaffed_bound <= short
 
 
 def _four_agents_one_date() -> Problem:
@@ -275,47 +277,53 @@ def test_shift_plan_takes_refined_counts_rounded_and_falls_back_without(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
     """With ``refine`` the plan's counts are the refined ones rounded per class and
     date (1.6 and 0.4 of one class-date make 2 of the first), from the LP's coverage
-    duals in agent-intervals (0 to 1); when it finds none, the compact LP's counts."""
+    duals in agent-intervals (0 to 1), and its bound is the plan's; when it finds none,
+    the compact LP's counts."""
     problem, required = generated
     _, compact = _solved_compact(problem, required)
     first, second = [key for key in compact.shift_vars if key[:2] == (0, 0)][:2]
     seen: list[npt.NDArray[np.float64]] = []
 
-    def refine(duals: npt.NDArray[np.float64], deadline: float) -> dict[Any, float]:
+    def refine(duals: npt.NDArray[np.float64],
+               deadline: float) -> tuple[dict[Any, float], float | None]:
         seen.append(duals)
-        return {first: 1.6, second: 0.4}
+        return {first: 1.6, second: 0.4}, 7.5
 
     refined = shiftplan.plan_shift_counts(problem, required, "stress-aware", 30.0, refine)
     assert refined is not None and refined.counts == {first: 2}
+    assert refined.understaffed_bound == 7.5
     assert seen[0].shape == required.shape
     assert seen[0].min() >= 0.0 and 0.5 < seen[0].max() <= 1.0 + 1e-9
     plain = shiftplan.plan_shift_counts(problem, required, "stress-aware", 30.0)
     fallback = shiftplan.plan_shift_counts(problem, required, "stress-aware", 30.0,
-                                           lambda duals, deadline: {})
+                                           lambda duals, deadline: ({}, None))
     assert plain is not None and fallback is not None
     assert fallback.counts == plain.counts
+    assert plain.understaffed_bound is None
 
 
 def test_day_pattern_plan_only_with_its_share_and_up_to_its_agent_dates() -> None:
     """The shift plan takes the day-pattern master's counts, and its share of the time
-    limit grows by ``pattern_plan_share``, only with that share above 0 (it is 0 by
-    default) and up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
+    limit grows by ``pattern_plan_share``, only with that share above 0 (the default)
+    and up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
     limit = decompose.DAY_PATTERN_PLAN_MAX_AGENT_DATES
     small = tiny.problem([tiny.agent(f"A{i}") for i in range(limit // 7)],
                          [tiny.shift_type()], days=7)
     large = tiny.problem([tiny.agent(f"A{i}") for i in range(limit // 7 + 1)],
                          [tiny.shift_type()], days=7)
     required = np.zeros((1, 1), dtype=np.int64)
-    default = decompose.LargeOptions(time_limit_seconds=600)
-    assert not decompose.uses_day_patterns(small, default)
-    assert decompose.plan_share(small, default) == default.plan_share
-    assert decompose.day_pattern_counts(small, required, "stress-aware", default) is None
-    options = replace(default, pattern_plan_share=0.15)
+    options = decompose.LargeOptions(time_limit_seconds=600)
+    assert options.pattern_plan_share > 0
     assert decompose.uses_day_patterns(small, options)
-    assert decompose.plan_share(small, options) == options.plan_share + 0.15
+    assert decompose.plan_share(small, options) == (options.plan_share
+                                                    + options.pattern_plan_share)
     assert decompose.day_pattern_counts(small, required, "stress-aware", options) is not None
     assert not decompose.uses_day_patterns(large, options)
     assert decompose.plan_share(large, options) == options.plan_share
+    compact = replace(options, pattern_plan_share=0.0)
+    assert not decompose.uses_day_patterns(small, compact)
+    assert decompose.plan_share(small, compact) == compact.plan_share
+    assert decompose.day_pattern_counts(small, required, "stress-aware", compact) is None
 
 
 def _solved_compact(problem: Problem, required: npt.NDArray[np.int64],
@@ -337,7 +345,7 @@ def test_dive_ends_with_whole_shift_counts_the_lp_keeps(
     free = compact.objective.Value()
     assert any(abs(v.solution_value() - round(v.solution_value())) > 1e-6
                for v in compact.shift_vars.values())
-    values = shiftplan._dive(solver, compact, time.monotonic() + 30.0)
+    values = shiftplan.dive_counts(solver, compact, time.monotonic() + 30.0)
     assert all(abs(value - round(value)) <= 1e-6 for value in values.values())
     assert compact.objective.Value() >= free - 1e-6
     assert all(abs(var.solution_value() - values[key]) <= 1e-6
@@ -385,7 +393,7 @@ def test_dive_keeps_the_cheaper_of_its_two_ends(
     finished = shiftplan._strong_finish(solver, compact, values, cost, deadline)
     assert finished is not None
     solver, compact = _solved_compact(problem, required)
-    kept = shiftplan._dive(solver, compact, deadline)
+    kept = shiftplan.dive_counts(solver, compact, deadline)
     assert not shiftplan._fractional(kept)
     assert compact.objective.Value() <= min(plain_cost, finished[1]) + 1e-6
 
@@ -660,18 +668,24 @@ def test_pattern_bound_starts_from_the_lagrangian_and_gives_up_at_its_deadline(
     assert pattern_understaffing(problem, required, "stress-aware", duals, past) is None
 
 
-def test_pattern_shift_counts_are_the_master_lps_within_each_class(
+def test_pattern_plan_counts_are_whole_and_within_each_class(
         generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
-    """The day-pattern master's shift counts (the shift plan's with
-    ``LargeOptions.pattern_plan_share``) are the class model's own: one per class, date
-    and candidate shift of the compact model, at most the class's agents per date and
-    its paid minutes within the class's hours; with the deadline passed there are none."""
+    """The day-pattern master's dived shift counts (the shift plan's with
+    ``LargeOptions.pattern_plan_share``) are whole and the class model's own: one per
+    class, date and candidate shift of the compact model, at most the class's agents per
+    date and its paid minutes within the class's hours; the bound its column generation
+    proves (stopped once its LP settles, so maybe below the compact LP's) is at most a
+    roster's understaffing; with the deadline passed there are no counts and no bound."""
     problem, required = generated
     _, duals = _compact_lp_and_duals(problem, required)
-    counts = understaffing.pattern_shift_counts(problem, required, "stress-aware", duals,
-                                                time.monotonic() + 20.0)
+    counts, proved = understaffing.pattern_plan_counts(problem, required, "stress-aware",
+                                                       duals, time.monotonic() + 20.0)
     _, compact = _solved_compact(problem, required)
     assert counts and set(counts) == set(compact.shift_vars)
+    assert all(abs(n - round(n)) <= 1e-6 for n in counts.values())
+    roster = greedy_roster(problem, required, "stress-aware")
+    short = evaluate(problem, roster, required).kpis["understaffed_agent_minutes"]
+    assert proved is not None and 0 < proved <= short / problem.interval_minutes
     classes = contract_classes(problem, "stress-aware")
     for class_index, group in enumerate(classes):
         agent = problem.agents[group[0]]
@@ -682,8 +696,18 @@ def test_pattern_shift_counts_are_the_master_lps_within_each_class(
         assert agent.min_paid_minutes * len(group) - 1e-3 <= paid
         assert paid <= agent.max_paid_minutes * len(group) + 1e-3
     past = time.monotonic() - 1.0
-    assert understaffing.pattern_shift_counts(problem, required, "stress-aware", duals,
-                                              past) == {}
+    assert understaffing.pattern_plan_counts(problem, required, "stress-aware", duals,
+                                             past) == ({}, None)
+
+
+def test_pattern_generation_settles_when_its_lp_stops_falling() -> None:
+    """A plan's column generation stops once the master LP fell by less than
+    ``SETTLED_FALL`` over its settle rounds; never with fewer rounds or none asked."""
+    fall = understaffing.SETTLED_FALL
+    assert understaffing._settled([10.0, 9.0, 8.0, 10.0 - 0.9 * fall], 3)
+    assert not understaffing._settled([10.0, 9.0, 8.0, 10.0 - 1.1 * fall], 3)
+    assert not understaffing._settled([10.0, 10.0, 10.0], 3)
+    assert not understaffing._settled([10.0, 10.0, 10.0, 10.0], 0)
 
 
 def test_pattern_bound_benchmark_row_shows_the_patterns_gaining() -> None:
@@ -775,15 +799,16 @@ def test_large_path_proves_the_understaffing_bound_on_the_idle_core(
         generated: tuple[Problem, npt.NDArray[np.int64]],
         monkeypatch: pytest.MonkeyPatch) -> None:
     """With two workers the bound's process runs beside the shift plan and start roster;
-    it finds what the bound alone finds, at most the roster's understaffing."""
+    the Summary's bound is at least what the process alone finds (the shift plan's day
+    patterns may prove more), at most the roster's understaffing."""
     problem, required = generated
     monkeypatch.setattr(decompose, "LARGE_AGENT_DAYS", 10)
     solution = solve(problem, SolveOptions(time_limit_seconds=20, workers=2), None, required)
     found: list[float] = []
     alone = understaffing_lower_bound(problem, required, "stress-aware", 10.0, found.append)
     short = evaluate(problem, solution, required).kpis["understaffed_agent_minutes"]
-    assert alone is not None
-    assert solution.info.understaffed_bound == alone <= short
+    assert alone is not None and solution.info.understaffed_bound is not None
+    assert alone <= solution.info.understaffed_bound <= short
     assert len(found) >= 2 and found == sorted(set(found)) and found[-1] == alone
     objective, best_bound = solution.info.objective, solution.info.best_bound
     assert objective is not None and best_bound is not None
@@ -823,10 +848,12 @@ def test_background_bound_keeps_what_it_sent_before_it_was_stopped(
 def test_bound_process_goes_on_past_its_share_only_on_weeks_up_to_its_size(
         generated: tuple[Problem, npt.NDArray[np.int64]],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Its full-priority share is the plan's, match's and start re-planning's; on weeks
-    up to ``IDLE_BOUND_MAX_AGENT_DATES`` it goes on until the closing time."""
+    """Its full-priority share is the compact plan's, match's and start re-planning's
+    (the day-pattern plan's share is single-core time too, where a low priority costs
+    nothing); it lasts as long as these with the day-pattern plan's, and on weeks up to
+    ``IDLE_BOUND_MAX_AGENT_DATES`` it goes on until the closing time."""
     problem, required = generated
-    started: list[tuple[float, float]] = []
+    started: list[tuple[Any, ...]] = []
 
     def record(cls: type[BackgroundBound], *args: Any) -> BackgroundBound:
         started.append(args[3:])
@@ -835,12 +862,31 @@ def test_bound_process_goes_on_past_its_share_only_on_weeks_up_to_its_size(
     monkeypatch.setattr(BackgroundBound, "start", classmethod(record))
     options = decompose.LargeOptions(60.0, workers=2)
     share = (options.plan_share + decompose.MATCH_SHARE + decompose.REPLAN_SHARE) * 60.0
+    longer = share + options.pattern_plan_share * 60.0
     decompose.start_understaffing_bound(problem, required, "stress-aware", options)
     monkeypatch.setattr(decompose, "IDLE_BOUND_MAX_AGENT_DATES", len(problem.agents) * 6)
     decompose.start_understaffing_bound(problem, required, "stress-aware", options)
+    compact = replace(options, pattern_plan_share=0.0)
+    decompose.start_understaffing_bound(problem, required, "stress-aware", compact)
     closing = decompose._closing_seconds(problem)
     assert started == [(pytest.approx(60.0 - closing), pytest.approx(share)),
+                       (pytest.approx(longer), pytest.approx(share)),
                        (pytest.approx(share), pytest.approx(share))]
+
+
+def test_summary_bound_is_the_best_of_the_process_and_the_plan(
+        plan: shiftplan.ShiftPlan, generated: tuple[Problem, npt.NDArray[np.int64]]) -> None:
+    """The understaffing bound is the higher of the bound process's (agent-minutes) and
+    the day-pattern plan's (agent-intervals, lowered by GLOP's tolerance and rounded up
+    to whole agent-intervals)."""
+    problem, _ = generated
+    minutes = problem.interval_minutes
+    proved = replace(plan, understaffed_bound=12.0)
+    assert decompose._best_bound(None, problem, plan) is None
+    assert decompose._best_bound(150.0, problem, plan) == 150.0
+    assert decompose._best_bound(None, problem, proved) == 12 * minutes
+    assert decompose._best_bound(10 * minutes, problem, proved) == 12 * minutes
+    assert decompose._best_bound(20 * minutes, problem, proved) == 20 * minutes
 
 
 def test_background_bound_yields_its_core_after_its_full_priority_time(
