@@ -770,10 +770,12 @@ def stage_shares(problem: Problem, options: LargeOptions) -> tuple[float, float]
 def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64], mode: Mode,
                               options: LargeOptions | None) -> BackgroundBound:
     """The understaffing bound's process (``understaffing.BackgroundBound``): at full
-    priority until the column stage (the shift plan, weekly match and start re-planning
-    use one core), then, up to ``IDLE_BOUND_MAX_AGENT_DATES``, on the cycles the stages
-    leave idle until the roster is collected; none with fewer than two workers, where it
-    would take the roster's time."""
+    priority for the compact plan's, weekly match's and start re-planning's shares,
+    which use one core (so does the day-pattern plan's share, where the lowest priority
+    takes nothing from the process), then at the lowest for as long as these shares and
+    the day-pattern plan's, and up to ``IDLE_BOUND_MAX_AGENT_DATES`` on the cycles the
+    stages leave idle until the roster is collected; none with fewer than two workers,
+    where it would take the roster's time."""
     if options is None or worker_count(options.workers) < 2:
         return BackgroundBound(None, None)
     full_seconds = ((options.plan_share + MATCH_SHARE + REPLAN_SHARE)

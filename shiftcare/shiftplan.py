@@ -173,8 +173,9 @@ beat the strong finish's (the LP is left solved with the counts returned)."""
 
 
 def dive_counts(solver: pywraplp.Solver, compact: CountLP,
-          deadline: float) -> dict[ShiftKey, float]:
-    """Shift counts of the solved compact LP brought to whole numbers: ``_dive_rounds``
+                deadline: float) -> dict[ShiftKey, float]:
+    """Shift counts of the solved LP ``compact`` (the compact model's or the day-pattern
+    master's, in ``solver``) brought to whole numbers: ``_dive_rounds``
     until at most ``STRONG_FINISH_COUNTS`` are fractional, then both ways to the end,
     ``_dive_rounds`` and ``_strong_finish``, keeping whichever LP costs less. The LP is
     left solved with the counts returned, unless ``deadline`` (``time.monotonic()``)
