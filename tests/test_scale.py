@@ -303,9 +303,10 @@ def test_shift_plan_takes_refined_counts_rounded_and_falls_back_without(
 
 
 def test_day_pattern_plan_only_with_its_share_and_up_to_its_agent_dates() -> None:
-    """The shift plan takes the day-pattern master's counts, and its share of the time
-    limit grows by ``pattern_plan_share``, only with that share above 0 (the default)
-    and up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
+    """The shift plan takes the day-pattern master's counts, its share of the time
+    limit grows by ``pattern_plan_share`` and the start re-planning's shrinks to
+    ``PATTERN_REPLAN_SHARE``, only with that share above 0 (the default) and up to
+    ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
     limit = decompose.DAY_PATTERN_PLAN_MAX_AGENT_DATES
     small = tiny.problem([tiny.agent(f"A{i}") for i in range(limit // 7)],
                          [tiny.shift_type()], days=7)
@@ -324,6 +325,9 @@ def test_day_pattern_plan_only_with_its_share_and_up_to_its_agent_dates() -> Non
     assert not decompose.uses_day_patterns(small, compact)
     assert decompose.plan_share(small, compact) == compact.plan_share
     assert decompose.day_pattern_counts(small, required, "stress-aware", compact) is None
+    assert decompose.replan_share(small, options) == decompose.PATTERN_REPLAN_SHARE
+    assert decompose.replan_share(large, options) == decompose.REPLAN_SHARE
+    assert decompose.replan_share(small, compact) == decompose.REPLAN_SHARE
 
 
 def _solved_compact(problem: Problem, required: npt.NDArray[np.int64],
@@ -723,6 +727,19 @@ def test_pattern_bound_benchmark_row_shows_the_patterns_gaining() -> None:
     assert lp < lagrangian and lagrangian + 1.0 < patterns
 
 
+def test_pattern_plan_benchmark_row_compares_both_plans_validly() -> None:
+    """benchmarks/pattern_plan.py: one row per generated week with the start roster and
+    the roster of each plan (understaffed agent-minutes, whole agent-intervals), each
+    roster at or above its Summary bound (gap from 0 to 100 %) and no rule broken."""
+    row = load_benchmark("pattern_plan").measure("40x7", 1, 8.0, 2, 0.35)
+    cells = row_cells(row)
+    assert cells[0] == "1" and cells[7] == "0"
+    minutes = [int(cells[index].replace(",", "")) for index in (1, 2, 3, 5)]
+    assert all(value > 0 and value % 15 == 0 for value in minutes)
+    for gap in (cells[4], cells[6]):
+        assert gap.endswith(" %") and 0.0 <= float(gap[:-2]) < 100.0
+
+
 def test_understaffing_bound_runs_the_patterns_first_where_the_lagrangian_gains(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The day patterns run before the compact MIP where the Lagrangian bound at the LP's
@@ -861,8 +878,11 @@ def test_bound_process_goes_on_past_its_share_only_on_weeks_up_to_its_size(
 
     monkeypatch.setattr(BackgroundBound, "start", classmethod(record))
     options = decompose.LargeOptions(60.0, workers=2)
-    share = (options.plan_share + decompose.MATCH_SHARE + decompose.REPLAN_SHARE) * 60.0
+    share = (options.plan_share + decompose.MATCH_SHARE
+             + decompose.PATTERN_REPLAN_SHARE) * 60.0
     longer = share + options.pattern_plan_share * 60.0
+    compact_share = (options.plan_share + decompose.MATCH_SHARE
+                     + decompose.REPLAN_SHARE) * 60.0
     decompose.start_understaffing_bound(problem, required, "stress-aware", options)
     monkeypatch.setattr(decompose, "IDLE_BOUND_MAX_AGENT_DATES", len(problem.agents) * 6)
     decompose.start_understaffing_bound(problem, required, "stress-aware", options)
@@ -871,7 +891,7 @@ def test_bound_process_goes_on_past_its_share_only_on_weeks_up_to_its_size(
     closing = decompose._closing_seconds(problem)
     assert started == [(pytest.approx(60.0 - closing), pytest.approx(share)),
                        (pytest.approx(longer), pytest.approx(share)),
-                       (pytest.approx(share), pytest.approx(share))]
+                       (pytest.approx(compact_share), pytest.approx(compact_share))]
 
 
 def test_summary_bound_is_the_best_of_the_process_and_the_plan(
