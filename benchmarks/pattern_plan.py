@@ -72,6 +72,23 @@ def solved(problem: Problem, required: npt.NDArray[np.int64],
             len(validate(problem, roster)))
 
 
+def measure(size: str, seed: int, time_limit: float, workers: int, share: float) -> str:
+    """One table row for the generated week ``size`` of ``seed``: both plans' start
+    rosters and rosters (see the module's docstring)."""
+    began = time.monotonic()
+    problem, required, _ = load_week(size, seed)
+    compact = LargeOptions(time_limit, workers, seed, plan_share=PLAN_SHARE,
+                           pattern_plan_share=0.0)
+    patterns = LargeOptions(time_limit, workers, seed, plan_share=PLAN_SHARE,
+                            pattern_plan_share=share)
+    starts = [start_minutes(problem, required, options) for options in (compact, patterns)]
+    rosters = [solved(problem, required, options) for options in (compact, patterns)]
+    cells = [str(seed), f"{starts[0]:,}", f"{starts[1]:,}",
+             f"{rosters[0][0]:,}", rosters[0][1], f"{rosters[1][0]:,}", rosters[1][1],
+             str(rosters[0][2] + rosters[1][2]), f"{time.monotonic() - began:.0f}"]
+    return "| " + " | ".join(cells) + " |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("size", help="AGENTSxDAYS, e.g. 200x7")
@@ -84,18 +101,8 @@ def main() -> None:
     print("| " + " | ".join(COLUMNS) + " |")
     print("|" + "---|" * len(COLUMNS))
     for seed in arguments.seed:
-        began = time.monotonic()
-        problem, required, _ = load_week(arguments.size, seed)
-        compact = LargeOptions(arguments.time_limit, arguments.workers, seed,
-                               plan_share=PLAN_SHARE, pattern_plan_share=0.0)
-        patterns = LargeOptions(arguments.time_limit, arguments.workers, seed,
-                                plan_share=PLAN_SHARE, pattern_plan_share=arguments.share)
-        starts = [start_minutes(problem, required, options) for options in (compact, patterns)]
-        rosters = [solved(problem, required, options) for options in (compact, patterns)]
-        cells = [str(seed), f"{starts[0]:,}", f"{starts[1]:,}",
-                 f"{rosters[0][0]:,}", rosters[0][1], f"{rosters[1][0]:,}", rosters[1][1],
-                 str(rosters[0][2] + rosters[1][2]), f"{time.monotonic() - began:.0f}"]
-        print("| " + " | ".join(cells) + " |", flush=True)
+        print(measure(arguments.size, seed, arguments.time_limit, arguments.workers,
+                      arguments.share), flush=True)
 
 
 if __name__ == "__main__":
