@@ -105,7 +105,8 @@ then a dive over its patterns) on rosters of up to ``DAY_PATTERN_PLAN_MAX_AGENT_
 agent-dates; the plan takes 11-21 s of it on 200 x 7. Measured on the ten generated
 200 x 7 weeks at 60 s on 2 cores (``benchmarks/run_scale.py``, understaffed
 agent-minutes in all; weeks within 1 % of the bound): 89,385 and 8 of 10 against the
-compact LP's plan's 89,565 and 6 of 10; its counts alone, computed before the solve
+compact LP's plan's 89,565 and 6 of 10 (89,145 and 10 of 10 with
+``PATTERN_REPLAN_SHARE``); its counts alone, computed before the solve
 and given to it at no cost, 8,985 / 8,655 / 9,675 / 9,915 on seeds 6 / 8 / 3 / 9,
 against 9,060 / 8,850 / 9,795 / 10,020 with the compact plan. The day-pattern LP's
 counts rounded without the dive gained on seeds 8 and 3 only (9,180 / 8,775 / 9,675 /
