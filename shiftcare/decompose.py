@@ -182,8 +182,7 @@ class LargeOptions:
     start from the greedy roster only."""
     pattern_plan_share: float = PATTERN_PLAN_SHARE
     """Share of the time limit added to ``plan_share`` for the day-pattern master's
-    shift counts (up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES``); 0 = the compact LP's
-    (the default)."""
+    shift counts (up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES``); 0 = the compact LP's."""
     column_share: float = COLUMN_SHARE
     """Share of the time limit for ``columns.improve_dates``; 0 = none."""
     window_share: float = WINDOW_SHARE
@@ -735,8 +734,7 @@ def improve_roster(problem: Problem, required: npt.NDArray[np.int64], mode: Mode
     start, improved = improve_activities(
         problem, required, mode, start,
         time.monotonic() + replan_share(problem, options) * options.time_limit_seconds,
-        options.seed,
-        move_shifts=True)
+        options.seed, move_shifts=True)
     log.info("activity re-planning of the start roster: %d moves kept", improved)
     report(_fast_objective(problem, _split_roster(problem, start), required))
     stage_size = ModelSize()
@@ -797,7 +795,8 @@ def start_understaffing_bound(problem: Problem, required: npt.NDArray[np.int64],
 
 def uses_day_patterns(problem: Problem, options: LargeOptions) -> bool:
     """Whether the shift plan takes the day-pattern master's counts: with a share for
-    them (none by default), up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES`` agent-dates."""
+    them (``PATTERN_PLAN_SHARE`` by default), up to ``DAY_PATTERN_PLAN_MAX_AGENT_DATES``
+    agent-dates."""
     return (options.pattern_plan_share > 0
             and problem.agent_dates <= DAY_PATTERN_PLAN_MAX_AGENT_DATES)
 
