@@ -22,9 +22,8 @@ from generated_week import load_week
 
 from shiftcare.bound import (
     UNDERSTAFFING_WEIGHTS,
-    below_optimum,
+    proven_agent_minutes,
     solve_compact_lp,
-    whole_agent_minutes,
 )
 from shiftcare.problem import Mode
 from shiftcare.understaffing import lagrangian_understaffing, pattern_understaffing
@@ -50,7 +49,7 @@ def measure(size: str, seed: int, seconds: float) -> str:
     def cell(value: float | None) -> str:
         if value is None:
             return "none"
-        minutes = whole_agent_minutes(problem, below_optimum(value))
+        minutes = proven_agent_minutes(problem, value)
         return f"{value:,.2f} ({minutes:,.0f})"
 
     return (f"| {size} | {seed} | {cell(lp)} | {cell(lagrangian)} | {cell(patterns)} | "

@@ -274,6 +274,13 @@ def whole_agent_minutes(problem: Problem, intervals: float) -> float:
     return float(math.ceil(max(0.0, intervals) - 1e-6) * problem.interval_minutes)
 
 
+def proven_agent_minutes(problem: Problem, intervals: float) -> float:
+    """A solver's bound on understaffed agent-intervals, lowered by its floating-point
+    tolerance (``below_optimum``) and rounded up to whole agent-intervals, in
+    agent-minutes."""
+    return whole_agent_minutes(problem, below_optimum(intervals))
+
+
 MIP_BOUND_PARAMETERS = "limits/nodes = 1"
 """SCIP stops after the root node: on 200x7 its cuts there gave the whole gain, and
 branching raised the bound no further in 240 s."""
@@ -316,7 +323,7 @@ def compact_mip_understaffing(problem: Problem, required: npt.NDArray[np.int64],
     if not math.isfinite(bound) or bound <= 0:
         log.info("compact MIP: no bound above 0 within %.1f s", seconds)
         return None
-    minutes = whole_agent_minutes(problem, below_optimum(bound))
+    minutes = proven_agent_minutes(problem, bound)
     log.info("compact MIP bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
              time.monotonic() - started)
     return minutes

@@ -54,10 +54,9 @@ from ortools.sat.python import cp_model
 
 from shiftcare.activities import improve_activities
 from shiftcare.bound import (
-    below_optimum,
     compact_lp_bounds,
+    proven_agent_minutes,
     understaffing_objective_bound,
-    whole_agent_minutes,
 )
 from shiftcare.columns import improve_dates
 from shiftcare.evaluate import evaluate, validate
@@ -862,7 +861,7 @@ def _best_bound(found: float | None, problem: Problem, plan: ShiftPlan | None) -
     None when neither has one."""
     if plan is None or plan.understaffed_bound is None:
         return found
-    planned = whole_agent_minutes(problem, below_optimum(plan.understaffed_bound))
+    planned = proven_agent_minutes(problem, plan.understaffed_bound)
     return planned if found is None else max(found, planned)
 
 

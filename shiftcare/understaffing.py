@@ -56,11 +56,11 @@ from shiftcare.bound import (
     add_class_week_rows,
     add_coverage_rows,
     agent_classes,
-    below_optimum,
     class_paid_row,
     compact_mip_understaffing,
     contract_classes,
     history_streak,
+    proven_agent_minutes,
     relaxed_shift_vars,
     solve_compact_lp,
     whole_agent_minutes,
@@ -525,11 +525,8 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
                 found(minutes)
         return minutes
 
-    def minutes_of(intervals: float) -> float:
-        return whole_agent_minutes(problem, below_optimum(intervals))
-
     def keep_intervals(bound: float) -> None:
-        keep(minutes_of(bound))
+        keep(proven_agent_minutes(problem, bound))
 
     solved = solve_compact_lp(problem, required, mode, UNDERSTAFFING_WEIGHTS, seconds)
     if solved is None:
@@ -539,7 +536,7 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
         return 0.0
     lagrangian = lagrangian_understaffing(problem, required, mode, duals, deadline)
     if lagrangian is not None:
-        minutes = keep(minutes_of(lagrangian))
+        minutes = keep(proven_agent_minutes(problem, lagrangian))
         log.info("Lagrangian bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
                  time.monotonic() - started)
 
@@ -551,7 +548,7 @@ def understaffing_lower_bound(problem: Problem, required: npt.NDArray[np.int64],
             -math.inf if lagrangian is None else lagrangian, keep_intervals)
         if result is None:
             return None
-        minutes = minutes_of(result)
+        minutes = proven_agent_minutes(problem, result)
         log.info("day-pattern bound: understaffed %s agent-min in %.1f s", f"{minutes:,.0f}",
                  time.monotonic() - started)
         return minutes
